@@ -1,0 +1,65 @@
+"""Scraper noise that extractors let through, removed line by line (EN and FR).
+
+Owns: the patterns for boilerplate lines ("Source link", "Read more: ...",
+"Previous article ...", share widgets, cookie banners, photo credits and
+captions, newsletter boxes) and `strip_noise`, a pure function. Does not own:
+main-content detection (trafilatura does that).
+"""
+
+from __future__ import annotations
+
+import re
+
+_LINE_PATTERNS = [
+    # links out and navigation between articles
+    r"source\s*(link|:)?", r"lien source", r"source\s*:\s*\S+",
+    r"(read|see) (more|also)\b.*", r"related( articles?| stories)?\s*:.*", r"more on this\b.*",
+    r"lire (aussi|également|la suite)\b.*", r"à lire (aussi|également)\b.*", r"voir aussi\b.*",
+    r"(previous|next) (article|post|story)\b.*", r"article (précédent|suivant)\b.*",
+    r"(continue|keep) reading\b.*", r"click here\b.*", r"cliquez ici\b.*",
+    # share widgets
+    r"(share|partager|tweet|email)( (this|on|sur|par|cet article)\b.*)?",
+    r"(share|partager) (on|sur) (x|twitter|facebook|linkedin|whatsapp)\b.*",
+    r"(facebook|twitter|linkedin|whatsapp|x|email|e-mail|copy link|copier le lien)"
+    r"( ?[|·•/] ?(facebook|twitter|linkedin|whatsapp|x|email|e-mail|copy link|copier le lien))+",
+    # images and credits
+    r"(photo|image|illustration|crédit|credit|picture|photograph)\s*(:|©|credit\b).*",
+    r"©.*", r"\(?(photo|image)\s*(by|de|par)\b.*",
+    # cookie banners and newsletters
+    r".*\b(we use cookies|nous utilisons des cookies|accept all cookies|tout accepter)\b.*",
+    r".*\b(sign up|subscribe) (to|for) (our|the) newsletter\b.*",
+    r".*\b(inscrivez-vous|abonnez-vous) à (notre|la) newsletter\b.*",
+    r"advertisement|publicité|sponsored|sponsorisé",
+    # bylines and ad-hoc furniture
+    r"(follow|suivez)[- ](us|nous)\b.*",
+]
+NOISE_LINE = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
+_SHORT_CAPTION = re.compile(r"^.{0,200}\((photo|image|credit|crédit)[^)]*\)\s*$", re.IGNORECASE)
+
+
+def strip_noise(text: str, *, title: str | None = None, captions: frozenset[str] = frozenset()) -> str:
+    """Drop boilerplate lines from extracted text; keep every other line as is.
+
+    Args:
+        text: extracted article text, one paragraph per line.
+        title: the headline; a first line repeating it is dropped.
+        captions: figure captions found in the page; lines equal to one are dropped.
+    """
+    kept: list[str] = []
+    folded_captions = {_fold(c) for c in captions if c.strip()}
+    for i, line in enumerate(text.splitlines()):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if i == 0 and title and _fold(stripped) == _fold(title):
+            continue
+        if NOISE_LINE.match(stripped) or _SHORT_CAPTION.match(stripped):
+            continue
+        if _fold(stripped) in folded_captions:
+            continue
+        kept.append(stripped)
+    return "\n".join(kept)
+
+
+def _fold(s: str) -> str:
+    return " ".join(s.lower().split())
