@@ -11,10 +11,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # so tests can import httpserver
 
-from httpserver import TestServer  # noqa: E402
+from httpserver import TestServer
 
-from monitor.config import FetchSettings, Settings, parse_settings  # noqa: E402
-from monitor.store import Store  # noqa: E402
+from monitor.config import FetchSettings, Settings, parse_settings
+from monitor.store import Store
 
 DATA = Path(__file__).parent / "data"
 

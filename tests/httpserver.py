@@ -70,7 +70,7 @@ def _make_handler(server: TestServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             server.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}))
             route = server.routes.get(self.path)
             if route is None:

@@ -34,10 +34,7 @@ _PREFIX: dict[str, str] = {
     "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "rs.": "INR",
     "rs": "INR", "chf": "CHF",
 }
-_CODES = (
-    "EUR GBP USD CHF SEK NOK DKK PLN JPY CNY RMB INR AUD CAD KRW BRL TRY NZD HKD SGD CZK HUF RON "
-    "BGN MXN ZAR RUB"
-).split()
+_CODES = ["EUR", "GBP", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY", "CNY", "RMB", "INR", "AUD", "CAD", "KRW", "BRL", "TRY", "NZD", "HKD", "SGD", "CZK", "HUF", "RON", "BGN", "MXN", "ZAR", "RUB"]
 
 # Currency written after the number (and scale), lower-cased, longest first.
 _SUFFIX: dict[str, str] = {

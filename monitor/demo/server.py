@@ -31,7 +31,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._base = base
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    def do_GET(self) -> None:  # noqa: N802 - name fixed by http.server
+    def do_GET(self) -> None:
         body, ctype = self._resolve()
         if body is None:
             self.send_error(404, "not in the demo")

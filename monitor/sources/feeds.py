@@ -40,16 +40,16 @@ def parse_feed(
     Raises:
         FeedParseError: the bytes are not a feed feedparser can recover.
     """
-    headers = {"content-location": base_url}
-    if content_type:
-        headers["content-type"] = content_type
+    # Without a declared type feedparser flags every document as bozo; assume XML.
+    headers = {"content-location": base_url, "content-type": content_type or "application/xml"}
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True,
                               resolve_relative_uris=True)
     version = parsed.get("version") or ""
     bozo = parsed.get("bozo_exception") if parsed.get("bozo") else None
-    if not version and not parsed.entries:
+    if not parsed.entries and (bozo or not version):
+        # nothing usable: an HTML page, a truncated or broken document
         reason = f": {type(bozo).__name__}: {bozo}" if bozo else ""
-        raise FeedParseError(f"not a feed (no RSS/Atom root element){reason}")
+        raise FeedParseError(f"not a feed (no RSS/Atom items could be read){reason}")
     lang = _lang(parsed.feed.get("language")) or default_lang
     items: list[FeedItem] = []
     seen: set[str] = set()
@@ -59,6 +59,9 @@ def parse_feed(
             continue
         seen.add(item.url)
         items.append(item)
+    if bozo and not items:
+        raise FeedParseError(f"not a feed (broken document, no readable item): "
+                             f"{type(bozo).__name__}: {bozo}")
     return ParsedFeed(
         title=parsed.feed.get("title"),
         lang=lang,

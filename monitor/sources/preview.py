@@ -6,11 +6,11 @@ import asyncio
 from datetime import datetime
 
 from monitor.config import Settings
+from monitor.errors import FetchError
 from monitor.models import Article, FeedItem
 from monitor.sources.extract import PageContent, build_article, extract_page
 from monitor.sources.feeds import parse_feed
 from monitor.sources.http import Fetcher
-from monitor.errors import FetchError
 
 
 async def preview_feed(settings: Settings, url: str, *, lang: str | None, now: datetime,

@@ -1,0 +1,135 @@
+"""The enforcement classifier: encoder + head + field extractor -> Classification.
+
+Owns: which text is embedded (title + the start of the lead, see `embed_text`),
+turning head probabilities into a label and score (`decide`), and combining
+the label with the extracted fields (no fields for "other", no action for
+"investigation"). Does not own: the model (`encoders/`), the weights
+(`head.py`) or the field rules (`fields.py`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from monitor.classify.base import Encoder, Vectors
+from monitor.classify.head import Head
+from monitor.config import ClassifySettings
+from monitor.errors import ModelError
+from monitor.models import Classification, EventFields, Label
+
+LEAD_CHARS = 600  # the news is in the title and first paragraph; the rest adds noise and time
+
+FieldExtractor = Callable[[str, str, str | None], EventFields]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Doc:
+    """What the classifier reads of an article."""
+
+    title: str
+    text: str
+    lang: str | None = None
+
+
+def embed_text(title: str, text: str) -> str:
+    """The text embedded for classification and dedup: title + lead, cut at a word."""
+    title, text = (title or "").strip(), (text or "").strip()
+    if text.startswith(title):  # extractors often repeat the headline as the first line
+        text = text[len(title) :].lstrip()
+    lead = text[:LEAD_CHARS]
+    if len(text) > LEAD_CHARS and " " in lead:
+        lead = lead.rsplit(" ", 1)[0]
+    return f"{title}\n{lead}" if lead else title
+
+
+def decide(probs: Sequence[float], labels: Sequence[Label], min_score: float) -> tuple[Label, float]:
+    """Label and calibrated score from one row of probabilities.
+
+    The most probable label wins; an "enforcement" or "investigation" verdict
+    below `min_score` becomes "other", scored with the probability of "other".
+    """
+    best = int(np.argmax(probs))
+    label, score = labels[best], float(probs[best])
+    if label != "other" and score < min_score:
+        return "other", float(probs[labels.index("other")])
+    return label, score
+
+
+def combine(label: Label, fields: EventFields) -> EventFields:
+    """Fields as reported for `label`: none for other, no action for an investigation."""
+    if label == "other":
+        return EventFields()
+    if label == "investigation":
+        return dataclasses.replace(fields, action=None)
+    return fields if fields.action else dataclasses.replace(fields, action="other")
+
+
+class Classifier:
+    """Classifies documents in batches; one encoder call per batch.
+
+    Args:
+        encoder: any `Encoder`; must be the one `head` was trained for.
+        head: the trained head.
+        min_score: see `decide`.
+        extract: field extractor; defaults to `monitor.classify.fields.extract_fields`.
+    """
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        head: Head,
+        *,
+        min_score: float = 0.5,
+        extract: FieldExtractor | None = None,
+    ) -> None:
+        head.check(encoder)
+        if extract is None:
+            from monitor.classify.fields import extract_fields
+
+            extract = extract_fields
+        self.encoder = encoder
+        self.head = head
+        self.min_score = min_score
+        self._extract = extract
+
+    @classmethod
+    def from_settings(cls, settings: ClassifySettings) -> Classifier:
+        """Build the encoder and load the head that `settings` name."""
+        from monitor.classify.encoders import make_encoder
+
+        head = Head.load(settings.head)
+        return cls(make_encoder(settings), head, min_score=settings.min_score)
+
+    def classify(self, docs: Sequence[Doc]) -> list[Classification]:
+        """One `Classification` per document, in order."""
+        return self.classify_with_vectors(docs)[0]
+
+    def classify_with_vectors(self, docs: Sequence[Doc]) -> tuple[list[Classification], Vectors]:
+        """Classify and also return the embeddings (of `embed_text`) for reuse in dedup."""
+        vectors = self.encoder.encode([embed_text(d.title, d.text) for d in docs])
+        return self.classify_vectors(docs, vectors), vectors
+
+    def classify_vectors(self, docs: Sequence[Doc], vectors: Vectors) -> list[Classification]:
+        """Classify documents whose `embed_text` vectors were already computed."""
+        if len(vectors) != len(docs):
+            raise ModelError(f"{len(docs)} documents but {len(vectors)} vectors")
+        if not docs:
+            return []
+        probs = self.head.probabilities(vectors)
+        return [self._verdict(doc, row) for doc, row in zip(docs, probs, strict=True)]
+
+    def _verdict(self, doc: Doc, probs: Sequence[float]) -> Classification:
+        label, score = decide(probs, self.head.labels, self.min_score)
+        # Field extraction is skipped for "other": most articles are, and it is all regexes.
+        fields = EventFields() if label == "other" else self._extract(doc.title, doc.text, doc.lang)
+        return Classification(
+            label=label,
+            score=round(score, 4),
+            fields=combine(label, fields),
+            model=self.encoder.name,
+            model_version=self.head.version,
+        )
