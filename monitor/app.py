@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
+
+import httpx
 from urllib.parse import urlsplit
 
 from monitor.config import DEMO_SCHEME, Settings
@@ -28,12 +30,15 @@ class App:
         self._own_store = store is None
         self.demo: Any = None
         fetch = settings.fetch
+        transport = None
         if settings.uses_demo:
             from monitor.demo.server import DemoServer
 
             self.demo = DemoServer()
             fetch = replace(fetch, allow_hosts=(*fetch.allow_hosts, self.demo.host))
-        self.fetcher = Fetcher(fetch)
+            transport = self.demo.transport(
+                limits=httpx.Limits(max_connections=fetch.concurrency))
+        self.fetcher = Fetcher(fetch, transport=transport)
         self.feeds = [self._feed(f) for f in settings.feeds]
         self.sources = {f.name: (f.source or f.name) for f in settings.feeds}
         self.store.feeds.sync(self.feeds)

@@ -9,8 +9,10 @@
     │   └── FetchTimeoutError  connect/read/total deadline passed
     ├── FeedParseError       fetched bytes are not a usable feed
     ├── ModelError           an encoder or classifier head cannot be loaded or run
-    └── DeliveryError        a notification channel refused or failed a delivery
-        └── PermanentDeliveryError  retrying will not help (blocked bot, bad address)
+    ├── DeliveryError        a notification channel refused or failed a delivery
+    │   └── PermanentDeliveryError  retrying will not help (bad message, bad address)
+    │       └── RecipientGoneError  the recipient is unreachable for good (bot blocked)
+    └── FilterError          a subscriber's filter text cannot be read (shown to the user)
 
 Third-party errors are wrapped at the boundary with ``raise X from e`` so the
 cause stays visible in tracebacks and logs.
@@ -90,3 +92,14 @@ class DeliveryError(MonitorError):
 
 class PermanentDeliveryError(DeliveryError):
     """The channel refused for good (bot blocked, chat gone, bad address)."""
+
+
+class RecipientGoneError(PermanentDeliveryError):
+    """The recipient cannot be reached any more (blocked the bot, chat deleted).
+
+    Unlike a plain permanent error, this ends the subscription, not just one delivery.
+    """
+
+
+class FilterError(MonitorError):
+    """A subscriber's filter text cannot be read; the message is meant for that user."""

@@ -16,10 +16,16 @@ from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
+
 DEMO_DIR = Path(__file__).parent
 _TYPES = {".rss": "application/rss+xml", ".atom": "application/atom+xml",
           ".rdf": "application/rdf+xml", ".xml": "application/xml", ".html": "text/html"}
 _ROUTES = {"feeds": DEMO_DIR / "feeds", "articles": DEMO_DIR / "pages"}
+# Demo URLs use one fixed host so that articles keep the same canonical URL across runs,
+# whatever ephemeral port the server gets; `DemoTransport` routes that host to the server.
+DEMO_HOST = "demo.localhost"
+DEMO_BASE = f"http://{DEMO_HOST}"
 # The demo files never change while served: one fixed date makes conditional GET work.
 _LAST_MODIFIED = email.utils.formatdate(1653300000, usegmt=True)
 
@@ -70,18 +76,22 @@ class _Handler(BaseHTTPRequestHandler):
 class DemoServer:
     """Serves the demo on an ephemeral loopback port until `close()`."""
 
+    host = DEMO_HOST
+    base_url = DEMO_BASE
+
     def __init__(self) -> None:
-        base: list[str] = [""]
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, base=base))
-        self.host = f"127.0.0.1:{self._httpd.server_address[1]}"
-        self.base_url = f"http://{self.host}"
-        base[0] = self.base_url
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, base=[DEMO_BASE]))
+        self.port = int(self._httpd.server_address[1])
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
 
     def url_for(self, demo_url: str) -> str:
-        """demo://feeds/x.rss -> http://127.0.0.1:PORT/feeds/x.rss"""
+        """demo://feeds/x.rss -> http://demo.localhost/feeds/x.rss"""
         return self.base_url + "/" + demo_url.split("://", 1)[1].lstrip("/")
+
+    def transport(self, **kwargs: object) -> httpx.AsyncBaseTransport:
+        """An httpx transport that sends demo-host requests to this server."""
+        return DemoTransport(self.port, httpx.AsyncHTTPTransport(**kwargs))  # type: ignore[arg-type]
 
     def close(self) -> None:
         self._httpd.shutdown()
@@ -91,3 +101,19 @@ class DemoServer:
 def feed_files() -> list[Path]:
     """The bundled demo feed files."""
     return sorted(p for p in (DEMO_DIR / "feeds").iterdir() if p.suffix in _TYPES)
+
+
+class DemoTransport(httpx.AsyncBaseTransport):
+    """Routes requests for the demo host to the loopback port; others pass through."""
+
+    def __init__(self, port: int, inner: httpx.AsyncBaseTransport) -> None:
+        self._port = port
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == DEMO_HOST:
+            request.url = request.url.copy_with(host="127.0.0.1", port=self._port)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

@@ -26,12 +26,15 @@ _LINE_PATTERNS = [
     r"(photo|image|illustration|crédit|credit|picture|photograph)\s*(:|©|credit\b).*",
     r"©.*", r"\(?(photo|image)\s*(by|de|par)\b.*",
     # cookie banners and newsletters
-    r".*\b(we use cookies|nous utilisons des cookies|accept all cookies|tout accepter)\b.*",
+    # a banner sentence is short; an article paragraph *about* cookie banners is kept
+    r"(?=.{0,300}$).*\b(we use cookies|nous utilisons des cookies)\b.*",
+    r"(accept all( cookies)?|tout accepter|reject all|tout refuser|manage cookies)",
     r".*\b(sign up|subscribe) (to|for) (our|the) newsletter\b.*",
     r".*\b(inscrivez-vous|abonnez-vous) à (notre|la) newsletter\b.*",
     r"advertisement|publicité|sponsored|sponsorisé",
     # bylines and ad-hoc furniture
     r"(follow|suivez)[- ](us|nous)\b.*",
+    r"[^.!?|]{2,60}\|",  # a byline left over from "Author | date" furniture
 ]
 NOISE_LINE = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGNORECASE)
 _SHORT_CAPTION = re.compile(r"^.{0,200}\((photo|image|credit|crédit)[^)]*\)\s*$", re.IGNORECASE)

@@ -14,9 +14,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.store.articles import ArticleRepo
+from monitor.store.browse import BrowseRepo
 from monitor.store.db import open_database, schema_version
 from monitor.store.feeds import FeedRepo
+from monitor.store.outbox import AlertRepo, DeliveryRepo
 from monitor.store.stats import store_stats
+from monitor.store.subscribers import SubscriberRepo
 
 
 class Store:
@@ -27,6 +30,10 @@ class Store:
         self.db: Database = open_database(self.path)
         self.feeds = FeedRepo(self.db)
         self.articles = ArticleRepo(self.db)
+        self.alerts = AlertRepo(self.db)
+        self.deliveries = DeliveryRepo(self.db)
+        self.subscribers = SubscriberRepo(self.db)
+        self.browse = BrowseRepo(self.db)
 
     @property
     def schema_version(self) -> int:

@@ -1,0 +1,131 @@
+"""English and French wording that names a sanction, and the action it implies.
+
+Owns: the cue patterns ("fined", "amende", "mise en demeure", "ordered to",
+"enjoint", "banned", "interdit", "agrees to pay", "composition administrative",
+"retrait d'agrément"...) mapped to `Action`, the filter for hypothetical
+wording ("could face fines of up to"), and the rule that picks one action when
+several cues appear. Does not own: who sanctions whom (see `fields.py`). Pure
+functions; patterns run on accent-folded lower-case text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from monitor.classify.textfold import fold_lower
+from monitor.models import Action
+
+_PATTERNS: dict[Action, tuple[str, ...]] = {
+    "fine": (
+        r"\bfin(?:ed|ing)\b",
+        r"\bfines?\b(?!\s*-?\s*(?:tun|print|line|art|dining|weather|wine|grain|dust|food)\w*)",
+        r"\bpenalt(?:y|ies)\b",
+        r"\bpenali[sz](?:ed|es|e|ing)\b",
+        r"\bslapped\s+with\b",
+        r"\bamendes?\b",
+        r"\bsanctions?\s+(?:pecuniaires?|financieres?)\b",
+        r"\bpenalites?\b",
+        r"\bmise?s?\s+a\s+l'amende\b",
+        r"\bcondamne(?:e|s|es)?\s+a\s+(?:payer|verser)\b",
+    ),
+    "settlement": (
+        r"\bsettle(?:s|d|ment|ments)?\b",
+        r"\bsettling\b",
+        r"\bagree(?:s|d)?\s+to\s+(?:pay|a\s+\S+\s+settlement)\b",
+        r"\bconsent\s+decree\b",
+        r"\b(?:deferred|non)[- ]prosecution\s+agreement\b",
+        r"\btransactions?\s+(?:penale|administrative|avec)\b",
+        r"\bcomposition\s+administrative\b",
+        r"\bcjip\b",
+        r"\bconvention\s+judiciaire\s+d'interet\s+public\b",
+        r"\baccord\s+(?:transactionnel|amiable|a\s+l'amiable)\b",
+        r"\baccept\w*\s+de\s+(?:payer|verser)\b",
+        r"\btransig\w+",
+    ),
+    "ban": (
+        r"\bban(?:s|ned|ning)?\b",
+        r"\bbarred\b",
+        r"\bprohibit(?:s|ed|ion|ing)?\b",
+        r"\bsuspend(?:s|ed|ing)?\b",
+        r"\bsuspension\b",
+        r"\binterdi(?:t|te|ts|tes|ction|re|sent)\b",
+        r"\bsuspen(?:d|du|due|dus|dre|sion)\b",
+        r"\bbanni(?:e|s|t)?\b",
+    ),
+    "formal_notice": (
+        r"\bformal\s+notices?\b",
+        r"\ben\s+demeure\b",
+    ),
+    "order": (
+        r"(?<!in )\border(?:s|ed|ing)?\b(?:\s+\S+){0,5}?\s+to\b",
+        r"\benforcement\s+notices?\b",
+        r"\binjunctions?\b",
+        r"\bcease[- ]and[- ]desist\b",
+        r"\bcompliance\s+orders?\b",
+        r"\b(?:directed|told|required)\s+to\b",
+        r"\benjoin\w*",
+        r"\binjonctions?\b",
+        r"\bordonn(?:e|ee|ees|es|ent|er|ant)\b",
+    ),
+    "other": (
+        r"\brevok\w*(?:\s+\S+){0,3}\s+licen[cs]es?\b",
+        r"\blicen[cs]es?\s+(?:was\s+|has\s+been\s+)?revoked\b",
+        r"\bretrait\s+(?:de\s+(?:l'|son\s+|sa\s+)?|d')(?:agrement|licence|autorisation)\b",
+        r"\bretir\w*\s+(?:l'|son\s+|sa\s+)(?:agrement|licence)\b",
+        r"\breprimand\w*",
+        r"\brappel\s+a\s+l'ordre\b",
+        r"\bavertissement\b",
+        r"\bblame\b",
+        r"\bcensured?\b",
+        r"\bformal\s+warning\b",
+    ),
+}
+# The order in which one action wins over another found in the same lead.
+PRIORITY: tuple[Action, ...] = ("settlement", "fine", "ban", "formal_notice", "order", "other")
+
+_COMPILED = {a: re.compile("|".join(ps)) for a, ps in _PATTERNS.items()}
+_HYPOTHETICAL = re.compile(
+    r"(?:\bcould|\bmay|\bmight|\bwould|\bfaces?|\bfacing|\brisks?|\brisking|\bup\s+to|\bthreat\w*"
+    r"|\bpossible|\bpotential|\bmaximum|\bjusqu'a|\bencour\w*|\brisqu\w*|\bpourrai\w*|\bpassible"
+    r"|\bmenac\w*|\bproposed|\bintends?\s+to|\bnotice\s+of\s+intent)\b[^.;]{0,30}$"
+)
+_ADJECTIVE_FINE = re.compile(r"\b(?:is|was|are|were|be|been|seems?|looks?|very|so|too|perfectly)\s+$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cue:
+    """A sanction word in a text; `span` indexes the original text."""
+
+    action: Action
+    span: tuple[int, int]
+    hypothetical: bool = False
+
+
+def _is_adjective_fine(low: str, m: re.Match[str]) -> bool:
+    return m.group(0).startswith("fine") and bool(_ADJECTIVE_FINE.search(low[: m.start()]))
+
+
+def find_cues(text: str) -> list[Cue]:
+    """Return the sanction cues in `text`, in order; odd input gives []."""
+    if not isinstance(text, str) or not text:
+        return []
+    low = fold_lower(text)
+    cues: list[Cue] = []
+    for action, rx in _COMPILED.items():
+        for m in rx.finditer(low):
+            if _is_adjective_fine(low, m):
+                continue
+            before = low[max(0, m.start() - 60) : m.start()]
+            hyp = bool(_HYPOTHETICAL.search(before))
+            cues.append(Cue(action=action, span=m.span(), hypothetical=hyp))
+    return sorted(cues, key=lambda c: c.span)
+
+
+def pick_action(cues: list[Cue]) -> Action | None:
+    """Choose one action among cues: a fine with an order is a fine; a settlement wins."""
+    real = {c.action for c in cues if not c.hypothetical}
+    for action in PRIORITY:
+        if action in real:
+            return action
+    return None
