@@ -12,7 +12,8 @@
     ├── DeliveryError        a notification channel refused or failed a delivery
     │   └── PermanentDeliveryError  retrying will not help (bad message, bad address)
     │       └── RecipientGoneError  the recipient is unreachable for good (bot blocked)
-    └── FilterError          a subscriber's filter text cannot be read (shown to the user)
+    ├── FilterError          a subscriber's filter text cannot be read (shown to the user)
+    └── LabelError           an analyst label is invalid (names the field and the reason)
 
 Third-party errors are wrapped at the boundary with ``raise X from e`` so the
 cause stays visible in tracebacks and logs.
@@ -103,3 +104,7 @@ class RecipientGoneError(PermanentDeliveryError):
 
 class FilterError(MonitorError):
     """A subscriber's filter text cannot be read; the message is meant for that user."""
+
+
+class LabelError(MonitorError):
+    """An analyst label, field or article id is invalid; the message says which and why."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 import email.utils
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from monitor.models import FeedState
 
-_MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)")
+_MAX_AGE = re.compile(r"(?<![\w-])max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 MAX_HINT_S = 24 * 3600  # never trust a server asking us to stay away longer than a day
 
 
@@ -57,9 +57,15 @@ def after_failure(
     retry_after_s: float | None = None,
     max_backoff_s: int = 6 * 3600,
 ) -> FeedState:
-    """State after a failed poll: exponential backoff, capped; Retry-After honoured."""
+    """State after a failed poll: exponential backoff, capped; Retry-After honoured.
+
+    The first failure waits one interval, then 2x, 4x ... up to `max_backoff_s`
+    (never less than the interval: a failing feed is not polled more often
+    than a healthy one).
+    """
     count = state.error_count + 1
-    backoff = min(interval_s * (2 ** min(count - 1, 16)), max_backoff_s)
+    cap = max(max_backoff_s, interval_s)
+    backoff = min(interval_s * (2 ** min(count - 1, 16)), cap)
     if retry_after_s:
         backoff = max(backoff, min(retry_after_s, MAX_HINT_S))
     return dataclasses.replace(
@@ -90,8 +96,10 @@ def retry_after_seconds(value: str | None, *, now: datetime) -> float | None:
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    if when.tzinfo is None:  # "-0000" parses to a naive datetime; HTTP dates are GMT
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())
 
 

@@ -8,6 +8,7 @@ or a redirect. Every request is recorded so tests can assert what was asked.
 from __future__ import annotations
 
 import gzip
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,12 +26,16 @@ class Route:
     etag: str | None = None  # answer 304 when If-None-Match matches
     redirect: str | None = None  # Location for a 302
     raw_length: int | None = None  # Content-Length to announce instead of the real one
+    endless: bool = False  # chunked body that never ends (repeats `body`) until the client quits
+    statuses: list[int] = field(default_factory=list)  # POST: answered first, one per request
 
 
 @dataclass
 class Seen:
     path: str
     headers: dict[str, str]
+    method: str = "GET"
+    body: bytes = b""
 
 
 class TestServer:
@@ -42,7 +47,7 @@ class TestServer:
         self.routes: dict[str, Route] = {}
         self.requests: list[Seen] = []
         handler = _make_handler(self)
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self.host = f"127.0.0.1:{self._httpd.server_address[1]}"
         self.base = f"http://{self.host}"
@@ -66,6 +71,15 @@ class TestServer:
         self._httpd.server_close()
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up mid-exchange (deadlines, size limits) are expected, not errors."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def _make_handler(server: TestServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -84,6 +98,9 @@ def _make_handler(server: TestServer) -> type[BaseHTTPRequestHandler]:
             if route.etag and self.headers.get("If-None-Match") == route.etag:
                 self._send(304, {"ETag": route.etag}, b"")
                 return
+            if route.endless:
+                self._send_endless(route)
+                return
             headers = dict(route.headers)
             if route.etag:
                 headers["ETag"] = route.etag
@@ -92,6 +109,17 @@ def _make_handler(server: TestServer) -> type[BaseHTTPRequestHandler]:
                 body = gzip.compress(body)
                 headers["Content-Encoding"] = "gzip"
             self._send(route.status, headers, body, drip=route.drip, length=route.raw_length)
+
+        def do_POST(self) -> None:  # webhooks: record the body, answer the route
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            server.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()},
+                                        method="POST", body=body))
+            route = server.routes.get(self.path)
+            if route is None:
+                self._send(404, {}, b"not found")
+                return
+            status = route.statuses.pop(0) if route.statuses else route.status
+            self._send(status, dict(route.headers), route.body)
 
         def _send(self, status: int, headers: dict[str, str], body: bytes, *,
                   drip: float | None = None, length: int | None = None) -> None:
@@ -110,6 +138,19 @@ def _make_handler(server: TestServer) -> type[BaseHTTPRequestHandler]:
                     time.sleep(drip)
             except (BrokenPipeError, ConnectionResetError):
                 return  # the client gave up (timeouts, size limits): that's the test
+
+        def _send_endless(self, route: Route) -> None:
+            try:
+                self.send_response(route.status)
+                for k, v in route.headers.items():
+                    self.send_header(k, v)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                chunk = route.body or b"x" * 4096
+                while True:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            except (BrokenPipeError, ConnectionResetError):
+                return
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             return

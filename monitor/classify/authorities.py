@@ -1,33 +1,34 @@
 """The gazetteer of regulators and the matcher that finds them in text.
 
-Owns: loading `data/authorities.json`, finding authority mentions in English and
-French text (official names, acronyms, press nicknames such as "the UK data
-watchdog", "le gendarme de la Bourse", "la Cnil irlandaise", "Texas attorney
-general", "Brussels fines ..."), and comparing authority names
+Owns: finding authority mentions in English and French text (official names,
+acronyms, press nicknames such as "the UK data watchdog", "le gendarme de la
+Bourse", "la Cnil irlandaise", "Texas attorney general", "Brussels fines ..."),
+and comparing authority names
 (`canonical_authority`, `same_authority`). Does not own: deciding which mention
-is the actor of a sanction (see `fields.py`). Pure functions over an immutable
-gazetteer loaded once.
+is the actor of a sanction (see `fields.py`), loading the data (see
+`gazetteer.py`). Pure functions over an immutable gazetteer loaded once.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
+from monitor.classify.gazetteer import Acronym, Authority, Gazetteer, gazetteer
 from monitor.classify.textfold import fold, fold_lower
 
+# Without a place, only the French press nicknames default to the French authority.
+_FR_DEFAULT_NOUNS = ("gendarme", "gendarmes", "regulateur", "regulateurs", "superviseur")
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Authority:
-    """One regulator: canonical short name, ISO country ("EU" for EU bodies), sector."""
-
-    name: str
-    country: str
-    sector: str
-    place: str
+__all__ = [
+    "Authority",
+    "AuthorityMatch",
+    "canonical_authority",
+    "find_authorities",
+    "is_place",
+    "lookup_authority",
+    "same_authority",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,132 +48,7 @@ class AuthorityMatch:
         return self.authority.country
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Acronym:
-    authority: Authority
-    requires: tuple[str, ...]
-    excludes: tuple[str, ...]
-
-
-_EN_NOUNS = (
-    "watchdogs?|regulators?|regulatory authority|regulatory body|authority|authorities|agency"
-    "|commission|commissioner|supervisors?|supervisory authority|enforcers?|office|ombudsman"
-    "|inspectorate|body|chief|board|agencies"
-)
-_EN_QUALIFIERS = (
-    "national|federal|state|top|main|own|chief|independent|official|government|regional|local"
-    "|new|powerful|lead|leading|financial"
-)
-_FR_NOUNS = (
-    "gendarmes?|regulateurs?|autorites?|agences?|commissions?|superviseurs?|garants?|organismes?"
-    "|instances?"
-)
-# Without a place, only the French press nicknames default to the French authority.
-_FR_DEFAULT_NOUNS = ("gendarme", "gendarmes", "regulateur", "regulateurs", "superviseur")
-_EU_SUBJECT = (
-    r"(?<![\w'])(?:the\s+)?(?P<eu>eu|european union|brussels|bruxelles|l'ue|l'union europeenne"
-    r"|the bloc)(?:'s)?\s+(?:(?:has|have|had|on\s+\w+day|today|yesterday|finally|also|again"
-    r"|lundi|mardi|mercredi|jeudi|vendredi|a)\s+){0,2}(?:fine[sd]?|hits?|slaps?|penali[sz]e[sd]?"
-    r"|orders?|ordered|bans?|banned|sanctionne|inflige|condamne|frappe|met\s+en\s+demeure"
-    r"|punishes|punit|epingle|charges|charged)(?![\w])"
-)
-
-
-def _alternation(words: list[str]) -> str:
-    parts = sorted({w for w in words if w}, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in parts)
-
-
-class _Gazetteer:
-    """Indexes and regexes built once from the JSON data."""
-
-    def __init__(self, doc: dict) -> None:
-        self.by_name: dict[str, Authority] = {}
-        self.names: dict[str, list[Authority]] = {}
-        self.acronyms: dict[str, list[_Acronym]] = {}
-        self.defaults: dict[tuple[str, str], Authority] = {}
-        self.place_of: dict[str, str] = {}
-        for code, langs in doc["places"].items():
-            for word in langs["en"] + langs["fr"]:
-                self.place_of.setdefault(fold_lower(word), code)
-        self.sector_of: dict[str, str] = {}
-        for sector, langs in doc["sectors"].items():
-            for word in langs["en"] + langs["fr"]:
-                self.sector_of.setdefault(fold_lower(word), sector)
-        self.states = {fold_lower(w): st for st, ws in doc["us_states"].items() for w in ws}
-        for raw in doc["authorities"]:
-            self._add(raw)
-        self._compile(doc)
-
-    def _add(self, raw: dict) -> None:
-        auth = Authority(
-            name=raw["name"],
-            country=raw["country"],
-            sector=raw["sector"],
-            place=raw.get("place", raw["country"]),
-        )
-        self.by_name[fold_lower(auth.name)] = auth
-        for sector in raw.get("default", []):
-            self.defaults.setdefault((auth.place, sector), auth)
-        # An acronym-like canonical name ("SEC", "AP") must keep its case: "sec" is French.
-        own = [auth.name] if " " in auth.name and auth.name not in raw.get("acronyms", []) else []
-        for alias in [*own, *raw.get("names", [])]:
-            entries = self.names.setdefault(fold_lower(alias), [])
-            if auth not in entries:
-                entries.append(auth)
-        req = tuple(fold_lower(w) for w in raw.get("requires", []))
-        exc = tuple(fold_lower(w) for w in raw.get("excludes", []))
-        for acr in raw.get("acronyms", []):
-            self.acronyms.setdefault(fold(acr), []).append(_Acronym(authority=auth, requires=req, excludes=exc))
-
-    def _compile(self, doc: dict) -> None:
-        places_en = [fold_lower(w) for p in doc["places"].values() for w in p["en"]]
-        places_fr = [fold_lower(w) for p in doc["places"].values() for w in p["fr"]]
-        sec_en = [fold_lower(w) for s in doc["sectors"].values() for w in s["en"]]
-        sec_fr = [fold_lower(w) for s in doc["sectors"].values() for w in s["fr"]]
-        self.name_re = re.compile(rf"(?<![\w])(?:{_alternation(list(self.names))})(?![\w])")
-        self.acronym_re = re.compile(
-            rf"(?<![\w@/.])(?:{_alternation(list(self.acronyms))})(?![\w@]|-\w|\.\w)"
-        )
-        pen, pfr = _alternation(places_en), _alternation(places_fr)
-        sen, sfr = _alternation(sec_en), _alternation(sec_fr)
-        self.desc_en = re.compile(
-            rf"(?<![\w])(?P<place>{pen})(?:'s|')?\s+(?:(?:{_EN_QUALIFIERS})\s+){{0,2}}"
-            rf"(?P<sector>{sen})\s+(?:(?:and|&)\s+(?:{sen})\s+)?(?:{_EN_NOUNS})(?![\w])"
-        )
-        self.desc_en_post = re.compile(
-            rf"(?<![\w])(?P<sector>{sen})\s+(?:{_EN_NOUNS})\s+(?:of|in|for)\s+(?:the\s+)?"
-            rf"(?P<place>{pen})(?![\w])"
-        )
-        self.desc_fr = re.compile(
-            rf"(?<![\w])(?P<noun>{_FR_NOUNS})(?:\s+(?P<place1>{pfr})s?)?\s+(?P<sector>{sfr})"
-            rf"(?:\s+(?P<place2>{pfr})s?)?(?![\w])"
-        )
-        self.vague_en = re.compile(
-            rf"(?<![\w])(?P<place>{pen})(?:'s|')?\s+(?:(?:{_EN_QUALIFIERS})\s+){{0,2}}"
-            r"(?:watchdogs?|regulators?|authorities|enforcers?|supervisors?)(?![\w])"
-        )
-        self.vague_fr = re.compile(
-            rf"(?<![\w])(?:gendarmes?|regulateurs?|autorites|superviseurs?)\s+(?P<place>{pfr})s?(?![\w])"
-        )
-        self.fr_place_after = re.compile(rf"\s+(?P<place>{pfr})s?(?![\w])")
-        st = _alternation(list(self.states))
-        self.state_ag = re.compile(
-            rf"(?<![\w])(?:(?P<s1>{st})(?:'s)?\s+(?:state\s+)?(?:attorney[ -]general|ag)(?![\w])"
-            rf"|attorney[ -]general\s+of\s+(?:the\s+state\s+of\s+)?(?P<s2>{st})(?![\w])"
-            rf"|procureure?\s+generale?\s+(?:de\s+l'etat\s+)?(?:de\s+l'|de\s+|du\s+|d')(?P<s3>{st})(?![\w])"
-            r"|(?P<all>(?:state\s+)?attorneys[ -]general|procureurs\s+generaux))"
-        )
-        self.eu_subject = re.compile(_EU_SUBJECT)
-
-
-@cache
-def _gazetteer() -> _Gazetteer:
-    text = resources.files("monitor.classify").joinpath("data/authorities.json").read_text("utf-8")
-    return _Gazetteer(json.loads(text))
-
-
-def _place_counts(low: str, gz: _Gazetteer) -> dict[str, int]:
+def _place_counts(low: str, gz: Gazetteer) -> dict[str, int]:
     counts: dict[str, int] = {}
     for word, code in gz.place_of.items():
         if len(word) > 3 and word in low:
@@ -180,21 +56,23 @@ def _place_counts(low: str, gz: _Gazetteer) -> dict[str, int]:
     return counts
 
 
-def _pick(cands: list[Authority], low: str, gz: _Gazetteer) -> Authority:
+def _pick(cands: list[Authority], low: str, gz: Gazetteer) -> Authority:
     """Several authorities share an alias ("Datatilsynet", "CNPD"): the text's country decides."""
     if len(cands) == 1:
         return cands[0]
     counts = _place_counts(low, gz)
-    return max(cands, key=lambda a: (counts.get(a.place, 0) + counts.get(a.country, 0), -cands.index(a)))
+    return max(
+        cands, key=lambda a: (counts.get(a.place, 0) + counts.get(a.country, 0), -cands.index(a))
+    )
 
 
-def _acronym_ok(entry: _Acronym, low: str) -> bool:
+def _acronym_ok(entry: Acronym, low: str) -> bool:
     if entry.requires and not any(w in low for w in entry.requires):
         return False
     return not any(w in low for w in entry.excludes)
 
 
-def _exact_matches(text: str, low: str, gz: _Gazetteer) -> list[AuthorityMatch]:
+def _exact_matches(text: str, low: str, gz: Gazetteer) -> list[AuthorityMatch]:
     out = [
         AuthorityMatch(authority=_pick(gz.names[m.group(0)], low, gz), span=m.span(), kind="name")
         for m in gz.name_re.finditer(low)
@@ -213,15 +91,26 @@ def _normalise_key(word: str | None) -> str:
     return re.sub(r"\s+", " ", word)
 
 
-def _descriptor(place: str | None, sector_word: str, gz: _Gazetteer) -> Authority | None:
+def _descriptor(
+    place: str | None, sector_word: str, gz: Gazetteer, low: str = ""
+) -> Authority | None:
     sector = gz.sector_of.get(_normalise_key(sector_word))
-    code = gz.place_of.get(_normalise_key(place)) if place else "FR"
+    code = gz.place_of.get(_normalise_key(place)) if place else _home(sector, low, gz)
     if not sector or not code:
         return None
     return gz.defaults.get((code, sector))
 
 
-def _descriptor_matches(low: str, gz: _Gazetteer) -> list[AuthorityMatch]:
+def _home(sector: str | None, low: str, gz: Gazetteer) -> str:
+    """ "le gendarme de la vie privée" is the CNIL unless the story is about one other country."""
+    counts = _place_counts(low, gz)
+    foreign = [(n, c) for c, n in counts.items() if c != "FR" and (c, sector) in gz.defaults]
+    if foreign and max(foreign)[0] > counts.get("FR", 0):
+        return max(foreign)[1]
+    return "FR"
+
+
+def _descriptor_matches(low: str, gz: Gazetteer) -> list[AuthorityMatch]:
     out: list[AuthorityMatch] = []
     for rx in (gz.desc_en, gz.desc_en_post):
         for m in rx.finditer(low):
@@ -233,13 +122,36 @@ def _descriptor_matches(low: str, gz: _Gazetteer) -> list[AuthorityMatch]:
         if place is None and m.group("noun") not in _FR_DEFAULT_NOUNS:
             continue
         place = place[:-1] if place and place not in gz.place_of and place.endswith("s") else place
-        auth = _descriptor(place, m.group("sector"), gz)
+        auth = _descriptor(place, m.group("sector"), gz, low)
         if auth:
             out.append(AuthorityMatch(authority=auth, span=m.span(), kind="descriptor"))
     return out
 
 
-def _special_matches(low: str, gz: _Gazetteer) -> list[AuthorityMatch]:
+def _local_matches(text: str, low: str, gz: Gazetteer) -> list[AuthorityMatch]:
+    """Authorities named by pattern: a bare "attorney general" in a story about one US state,
+    "Birmingham City Council", "le préfet de l'Isère"."""
+    out: list[AuthorityMatch] = []
+    states = {gz.states[m.group(0)] for m in gz.state_word.finditer(low)}
+    if len(states) == 1:
+        name = f"{states.pop()} Attorney General"
+        auth = Authority(name=name, country="US", sector="justice", place="US")
+        out += [
+            AuthorityMatch(authority=auth, span=m.span(), kind="state_ag")
+            for m in gz.bare_ag.finditer(low)
+        ]
+    for m in gz.council.finditer(text):
+        auth = Authority(name=m.group("name"), country="GB", sector="local", place="GB")
+        out.append(AuthorityMatch(authority=auth, span=m.span("name"), kind="state_ag"))
+    for m in gz.prefect.finditer(low):
+        prep = text[m.start("prep") : m.end("prep")].lower()
+        name = f"préfecture {prep}{text[m.start('dept') : m.end('dept')]}"
+        auth = Authority(name=name, country="FR", sector="local", place="FR")
+        out.append(AuthorityMatch(authority=auth, span=m.span(), kind="state_ag"))
+    return out
+
+
+def _special_matches(text: str, low: str, gz: Gazetteer) -> list[AuthorityMatch]:
     out: list[AuthorityMatch] = []
     for m in gz.state_ag.finditer(low):
         if m.group("all"):
@@ -249,6 +161,7 @@ def _special_matches(low: str, gz: _Gazetteer) -> list[AuthorityMatch]:
             name = f"{state} Attorney General"
         auth = Authority(name=name, country="US", sector="justice", place="US")
         out.append(AuthorityMatch(authority=auth, span=m.span(), kind="state_ag"))
+    out += _local_matches(text, low, gz)
     commission = gz.by_name.get("european commission")
     for m in gz.eu_subject.finditer(low):
         if commission:
@@ -256,8 +169,8 @@ def _special_matches(low: str, gz: _Gazetteer) -> list[AuthorityMatch]:
     return out
 
 
-def _relocate(match: AuthorityMatch, low: str, gz: _Gazetteer) -> AuthorityMatch:
-    """"la Cnil irlandaise", "l'AMF américaine": a French body named with a foreign adjective."""
+def _relocate(match: AuthorityMatch, low: str, gz: Gazetteer) -> AuthorityMatch:
+    """ "la Cnil irlandaise", "l'AMF américaine": a French body named with a foreign adjective."""
     auth = match.authority
     if auth.country != "FR" or match.kind == "descriptor":
         return match
@@ -281,10 +194,8 @@ def _non_overlapping(cands: list[AuthorityMatch]) -> list[AuthorityMatch]:
     return sorted(chosen, key=lambda c: c.span)
 
 
-def _resolve_vague(
-    low: str, found: list[AuthorityMatch], gz: _Gazetteer
-) -> list[AuthorityMatch]:
-    """"UK watchdog" names no sector: it is the UK authority the text names elsewhere."""
+def _resolve_vague(low: str, found: list[AuthorityMatch], gz: Gazetteer) -> list[AuthorityMatch]:
+    """ "UK watchdog" names no sector: it is the UK authority the text names elsewhere."""
     extra: list[AuthorityMatch] = []
     for rx in (gz.vague_en, gz.vague_fr):
         for m in rx.finditer(low):
@@ -292,7 +203,9 @@ def _resolve_vague(
             code = gz.place_of.get(word) or gz.place_of.get(word[:-1])
             same = [f for f in found if code in (f.authority.place, f.authority.country)]
             if same and all(m.end() <= f.span[0] or m.start() >= f.span[1] for f in found):
-                extra.append(AuthorityMatch(authority=same[0].authority, span=m.span(), kind="descriptor"))
+                extra.append(
+                    AuthorityMatch(authority=same[0].authority, span=m.span(), kind="descriptor")
+                )
     return sorted(found + extra, key=lambda c: c.span) if extra else found
 
 
@@ -304,13 +217,20 @@ def find_authorities(text: str) -> list[AuthorityMatch]:
     """
     if not isinstance(text, str) or not text:
         return []
-    gz = _gazetteer()
+    gz = gazetteer()
     low = fold_lower(text)
     cands = _exact_matches(text, low, gz)
     cands += _descriptor_matches(low, gz)
-    cands += _special_matches(low, gz)
+    cands += _special_matches(text, low, gz)
     found = [_relocate(m, low, gz) for m in _non_overlapping(cands)]
     return _resolve_vague(low, found, gz)
+
+
+def is_place(name: str) -> bool:
+    """Tell whether a name is a country, nationality, region, US state or large city."""
+    gz = gazetteer()
+    low = _normalise_key(fold_lower(name)).strip(" .")
+    return low in gz.place_of or low in gz.cities or low in gz.states
 
 
 def lookup_authority(name: str | None) -> Authority | None:
@@ -322,7 +242,7 @@ def lookup_authority(name: str | None) -> Authority | None:
 def _candidates(name: str | None) -> list[Authority]:
     if not isinstance(name, str) or not name.strip():
         return []
-    gz = _gazetteer()
+    gz = gazetteer()
     low = re.sub(r"^(?:the|le|la|les|l')\s*", "", _normalise_key(fold_lower(name)))
     low = low.strip(" .,;:")
     if low in gz.by_name:

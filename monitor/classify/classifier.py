@@ -1,10 +1,10 @@
 """The enforcement classifier: encoder + head + field extractor -> Classification.
 
-Owns: which text is embedded (title + the start of the lead, see `embed_text`),
-turning head probabilities into a label and score (`decide`), and combining
-the label with the extracted fields (no fields for "other", no action for
-"investigation"). Does not own: the model (`encoders/`), the weights
-(`head.py`) or the field rules (`fields.py`).
+Owns: which text is embedded (title + the start of the lead, see `embed_text`)
+and given to the cue features, turning head probabilities into a label and
+score (`decide`), and combining the label with the extracted fields (no
+fields for "other", no action for "investigation"). Does not own: the model
+(`encoders/`), the weights (`head.py`) or the field rules (`fields.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from monitor.classify.base import Encoder, Vectors
+from monitor.classify.encoders import make_encoder
+from monitor.classify.features import CUES_VERSION, cue_matrix
+from monitor.classify.fields import extract_fields
 from monitor.classify.head import Head
 from monitor.config import ClassifySettings
 from monitor.errors import ModelError
@@ -35,18 +38,29 @@ class Doc:
     lang: str | None = None
 
 
-def embed_text(title: str, text: str) -> str:
-    """The text embedded for classification and dedup: title + lead, cut at a word."""
+def title_and_lead(title: str, text: str) -> tuple[str, str]:
+    """The title and the first ~`LEAD_CHARS` of the text, cut at a word."""
     title, text = (title or "").strip(), (text or "").strip()
-    if text.startswith(title):  # extractors often repeat the headline as the first line
+    if title and text.startswith(title):  # extractors often repeat the headline first
         text = text[len(title) :].lstrip()
     lead = text[:LEAD_CHARS]
     if len(text) > LEAD_CHARS and " " in lead:
         lead = lead.rsplit(" ", 1)[0]
+    return title, lead
+
+
+def embed_text(title: str, text: str) -> str:
+    """The text embedded for classification and dedup: title, newline, lead."""
+    return _join(*title_and_lead(title, text))
+
+
+def _join(title: str, lead: str) -> str:
     return f"{title}\n{lead}" if lead else title
 
 
-def decide(probs: Sequence[float], labels: Sequence[Label], min_score: float) -> tuple[Label, float]:
+def decide(
+    probs: Sequence[float], labels: Sequence[Label], min_score: float
+) -> tuple[Label, float]:
     """Label and calibrated score from one row of probabilities.
 
     The most probable label wins; an "enforcement" or "investigation" verdict
@@ -75,7 +89,7 @@ class Classifier:
         encoder: any `Encoder`; must be the one `head` was trained for.
         head: the trained head.
         min_score: see `decide`.
-        extract: field extractor; defaults to `monitor.classify.fields.extract_fields`.
+        extract: the field extractor (a seam for tests).
     """
 
     def __init__(
@@ -84,13 +98,9 @@ class Classifier:
         head: Head,
         *,
         min_score: float = 0.5,
-        extract: FieldExtractor | None = None,
+        extract: FieldExtractor = extract_fields,
     ) -> None:
-        head.check(encoder)
-        if extract is None:
-            from monitor.classify.fields import extract_fields
-
-            extract = extract_fields
+        head.check(encoder, cues=CUES_VERSION)
         self.encoder = encoder
         self.head = head
         self.min_score = min_score
@@ -99,8 +109,6 @@ class Classifier:
     @classmethod
     def from_settings(cls, settings: ClassifySettings) -> Classifier:
         """Build the encoder and load the head that `settings` name."""
-        from monitor.classify.encoders import make_encoder
-
         head = Head.load(settings.head)
         return cls(make_encoder(settings), head, min_score=settings.min_score)
 
@@ -110,16 +118,23 @@ class Classifier:
 
     def classify_with_vectors(self, docs: Sequence[Doc]) -> tuple[list[Classification], Vectors]:
         """Classify and also return the embeddings (of `embed_text`) for reuse in dedup."""
-        vectors = self.encoder.encode([embed_text(d.title, d.text) for d in docs])
-        return self.classify_vectors(docs, vectors), vectors
+        pairs = [title_and_lead(d.title, d.text) for d in docs]
+        vectors = self.encoder.encode([_join(title, lead) for title, lead in pairs])
+        return self._classify(docs, pairs, vectors), vectors
 
     def classify_vectors(self, docs: Sequence[Doc], vectors: Vectors) -> list[Classification]:
         """Classify documents whose `embed_text` vectors were already computed."""
         if len(vectors) != len(docs):
             raise ModelError(f"{len(docs)} documents but {len(vectors)} vectors")
+        return self._classify(docs, [title_and_lead(d.title, d.text) for d in docs], vectors)
+
+    def _classify(
+        self, docs: Sequence[Doc], pairs: list[tuple[str, str]], vectors: Vectors
+    ) -> list[Classification]:
         if not docs:
             return []
-        probs = self.head.probabilities(vectors)
+        cues = cue_matrix(pairs) if self.head.meta.n_cues else None
+        probs = self.head.probabilities(vectors, cues)
         return [self._verdict(doc, row) for doc, row in zip(docs, probs, strict=True)]
 
     def _verdict(self, doc: Doc, probs: Sequence[float]) -> Classification:

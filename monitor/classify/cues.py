@@ -28,11 +28,14 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\bpenalites?\b",
         r"\bmise?s?\s+a\s+l'amende\b",
         r"\bcondamne(?:e|s|es)?\s+a\s+(?:payer|verser)\b",
+        r"\b(?:devra|doit|must)\s+(?:payer|verser|pay)\b",
+        r"\bliquid\w*\s+(?:l')?astreinte\b|\bastreinte\s+liquidee\b",
     ),
     "settlement": (
         r"\bsettle(?:s|d|ment|ments)?\b",
         r"\bsettling\b",
-        r"\bagree(?:s|d)?\s+to\s+(?:pay|a\s+\S+\s+settlement)\b",
+        r"\bagree(?:s|d|ing)?\s+to\b",
+        r"\bplead(?:s|ed)?\s+guilty\b|\bplea\s+(?:deal|agreement)\b|\bplaid\w*\s+coupable\b",
         r"\bconsent\s+decree\b",
         r"\b(?:deferred|non)[- ]prosecution\s+agreement\b",
         r"\btransactions?\s+(?:penale|administrative|avec)\b",
@@ -42,6 +45,14 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\baccord\s+(?:transactionnel|amiable|a\s+l'amiable)\b",
         r"\baccept\w*\s+de\s+(?:payer|verser)\b",
         r"\btransig\w+",
+        # "X to pay $5bn", "X pays", "Epic Games paiera": the firm pays of its own accord.
+        r"\bto\s+pay\b",
+        r"\bpays\s+(?=[£$€¥₹\d]|[a-z]{1,3}\$|(?:eur|gbp|usd|chf|sek|nok|dkk)\b|record|out\b)"
+        r"|\bwill\s+pay\b",
+        r"\b(?:paie|paye|paiera|versera|verse)\b",
+        r"\b(?:accepted|binding|offered)\s+commitments\b|\bcommitments\s+(?:legally\s+)?binding\b",
+        r"\bengagements\s+(?:rendus\s+)?(?:obligatoires|contraignants)\b",
+        r"\bclore\s+les\s+poursuites\b|\bsolder\s+(?:les|deux|la)\s+(?:poursuites|procedures?)\b",
     ),
     "ban": (
         r"\bban(?:s|ned|ning)?\b",
@@ -52,13 +63,18 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\binterdi(?:t|te|ts|tes|ction|re|sent)\b",
         r"\bsuspen(?:d|du|due|dus|dre|sion)\b",
         r"\bbanni(?:e|s|t)?\b",
+        r"\bbars?\b(?=\s+\S+(?:\s+\S+)?\s+from\b|\s+approval)",
+        r"\bblock(?:s|ed|ing)?\b",
+        r"\bblocage\b|\bbloqu(?:e|ee|es|ees|er)\b",
+        r"\bdereferencement\b|\bdelist(?:s|ed|ing)?\b",
     ),
     "formal_notice": (
         r"\bformal\s+notices?\b",
         r"\ben\s+demeure\b",
+        r"\bwarning\s+letters?\b",
     ),
     "order": (
-        r"(?<!in )\border(?:s|ed|ing)?\b(?:\s+\S+){0,5}?\s+to\b",
+        r"(?<!\bin )\border(?:s|ed|ing)?\b(?:\s+\S+){0,5}?\s+to\b",
         r"\benforcement\s+notices?\b",
         r"\binjunctions?\b",
         r"\bcease[- ]and[- ]desist\b",
@@ -90,7 +106,11 @@ _HYPOTHETICAL = re.compile(
     r"|\bpossible|\bpotential|\bmaximum|\bjusqu'a|\bencour\w*|\brisqu\w*|\bpourrai\w*|\bpassible"
     r"|\bmenac\w*|\bproposed|\bintends?\s+to|\bnotice\s+of\s+intent)\b[^.;]{0,30}$"
 )
-_ADJECTIVE_FINE = re.compile(r"\b(?:is|was|are|were|be|been|seems?|looks?|very|so|too|perfectly)\s+$")
+# "orders X to pay": an order to pay is not the firm settling.
+_ORDERED_TO_PAY = re.compile(r"^to\s+pay\|.*\b(?:order\w*|told|forced|requir\w*|ordonn\w*|must)\b")
+_ADJECTIVE_FINE = re.compile(
+    r"\b(?:is|was|are|were|be|been|seems?|looks?|very|so|too|perfectly)\s+$"
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,6 +137,8 @@ def find_cues(text: str) -> list[Cue]:
             if _is_adjective_fine(low, m):
                 continue
             before = low[max(0, m.start() - 60) : m.start()]
+            if action == "settlement" and _ORDERED_TO_PAY.search(m.group(0) + "|" + before[-40:]):
+                continue
             hyp = bool(_HYPOTHETICAL.search(before))
             cues.append(Cue(action=action, span=m.span(), hypothetical=hyp))
     return sorted(cues, key=lambda c: c.span)

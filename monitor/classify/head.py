@@ -1,9 +1,11 @@
 """The classifier head: a calibrated multinomial logistic regression on embeddings.
 
-Owns: the head's artifact format and inference. An artifact is two files side
-by side, never a pickle: `<stem>.npz` (weights `coef` (k, d), `intercept` (k,))
-and `<stem>.json` (format, version, encoder name/version, dim, labels,
-temperature, training-data hash, metrics). Inference needs numpy only.
+Owns: the head's artifact format and inference. Its input is the text
+embedding, optionally followed by the wording cues of `features.py` (the head
+records their version). An artifact is two files side by side, never a pickle:
+`<stem>.npz` (weights `coef` (k, dim + n_cues), `intercept` (k,)) and
+`<stem>.json` (format, version, encoder name/version, dim, cue version,
+labels, temperature, training-data hash, metrics). Inference needs numpy only.
 Does not own: training (see `train.py`, which needs scikit-learn) or the
 choice of text to embed (see `classifier.py`).
 """
@@ -38,6 +40,8 @@ class HeadMeta:
     encoder: str
     encoder_version: str
     dim: int
+    cues: str = ""  # version of the cue features after the embedding; "" = none
+    n_cues: int = 0
     labels: tuple[Label, ...] = LABELS
     temperature: float = 1.0  # logits are divided by this before the softmax
     data_hash: str = ""
@@ -52,11 +56,11 @@ class Head:
     def __init__(self, *, coef: Floats, intercept: Floats, meta: HeadMeta) -> None:
         coef = np.asarray(coef, dtype=np.float64)
         intercept = np.asarray(intercept, dtype=np.float64)
-        k = len(meta.labels)
-        if coef.shape != (k, meta.dim) or intercept.shape != (k,):
+        k, width = len(meta.labels), meta.dim + meta.n_cues
+        if coef.shape != (k, width) or intercept.shape != (k,):
             raise ModelError(
                 f"head weights have shape {coef.shape}/{intercept.shape}, "
-                f"expected ({k}, {meta.dim})/({k},)"
+                f"expected ({k}, {width})/({k},)"
             )
         if not meta.temperature > 0:
             raise ModelError(f"head temperature must be > 0, got {meta.temperature}")
@@ -69,29 +73,39 @@ class Head:
     def labels(self) -> tuple[Label, ...]:
         return self.meta.labels
 
-    def check(self, encoder: Encoder) -> None:
-        """Refuse an encoder other than the one the head was trained on.
+    def check(self, encoder: Encoder, *, cues: str) -> None:
+        """Refuse an encoder, or cue features, other than those the head was trained on.
+
+        Args:
+            encoder: the encoder that will produce the vectors.
+            cues: the version of the cue features that will be given.
 
         Raises:
-            ModelError: the encoder's name or dimension differs.
+            ModelError: the encoder's name or dimension, or the cue version, differs.
         """
+        retrain = ("use the encoder it was trained with ([classify] backend and model), or "
+                   "train a head for this one with `monitor train` and set [classify] head")
         if encoder.name != self.meta.encoder or encoder.dim != self.meta.dim:
             raise ModelError(
                 f"classifier head was trained for encoder {self.meta.encoder!r} "
-                f"(dim {self.meta.dim}), not {encoder.name!r} (dim {encoder.dim}); "
-                f"train one with `monitor train` and set classify.head"
+                f"(dim {self.meta.dim}), not {encoder.name!r} (dim {encoder.dim}); {retrain}"
+            )
+        if self.meta.cues and self.meta.cues != cues:
+            raise ModelError(
+                f"classifier head was trained with cue features {self.meta.cues!r}, "
+                f"this version computes {cues!r}; {retrain}"
             )
 
-    def logits(self, vectors: Vectors) -> Floats:
-        """Uncalibrated scores, shape (n, k)."""
-        x = np.asarray(vectors, dtype=np.float64)
-        if x.ndim != 2 or x.shape[1] != self.meta.dim:
-            raise ModelError(f"head expects vectors of shape (n, {self.meta.dim}), got {x.shape}")
+    def logits(self, vectors: Vectors, cues: Floats | None = None) -> Floats:
+        """Uncalibrated scores, shape (n, k), of embeddings (and cues when the head uses them)."""
+        x = inputs(vectors, cues if self.meta.n_cues else None)
+        if x.shape[1] != self.coef.shape[1]:
+            raise ModelError(f"head expects {self.coef.shape[1]} input columns, got {x.shape[1]}")
         return x @ self.coef.T + self.intercept
 
-    def probabilities(self, vectors: Vectors) -> Floats:
+    def probabilities(self, vectors: Vectors, cues: Floats | None = None) -> Floats:
         """Calibrated probabilities, shape (n, k), columns in `labels` order."""
-        return softmax(self.logits(vectors) / self.meta.temperature)
+        return softmax(self.logits(vectors, cues) / self.meta.temperature)
 
     def save(self, path: str | Path) -> Path:
         """Write `<stem>.npz` and `<stem>.json`; return the JSON path."""
@@ -130,6 +144,19 @@ class Head:
         if doc.get("version") and doc["version"] != head.version:
             raise ModelError(f"{json_path}: weights do not match version {doc['version']}")
         return head
+
+
+def inputs(vectors: Vectors, cues: Floats | None = None) -> Floats:
+    """The head's input rows: embedding, then cue features if any (training uses this too)."""
+    x = np.asarray(vectors, dtype=np.float64)
+    if x.ndim != 2:
+        raise ModelError(f"expected a 2-d array of vectors, got shape {x.shape}")
+    if cues is None:
+        return x
+    c = np.asarray(cues, dtype=np.float64)
+    if c.shape[0] != x.shape[0]:
+        raise ModelError(f"{x.shape[0]} vectors but {c.shape[0]} rows of cues")
+    return np.hstack([x, c])
 
 
 def artifact_paths(path: str | Path) -> tuple[Path, Path]:

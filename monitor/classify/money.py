@@ -27,6 +27,7 @@ class Money:
     approximate: bool = False
 
 
+# fmt: off
 # Currency written before the number. Longest first so that "US$" beats "$".
 _PREFIX: dict[str, str] = {
     "us$": "USD", "u.s.$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD",
@@ -34,7 +35,11 @@ _PREFIX: dict[str, str] = {
     "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "rs.": "INR",
     "rs": "INR", "chf": "CHF",
 }
-_CODES = ["EUR", "GBP", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY", "CNY", "RMB", "INR", "AUD", "CAD", "KRW", "BRL", "TRY", "NZD", "HKD", "SGD", "CZK", "HUF", "RON", "BGN", "MXN", "ZAR", "RUB"]
+_CODES = (
+    "EUR", "GBP", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY", "CNY", "RMB", "INR", "AUD",
+    "CAD", "KRW", "BRL", "TRY", "NZD", "HKD", "SGD", "CZK", "HUF", "RON", "BGN", "MXN", "ZAR",
+    "RUB",
+)
 
 # Currency written after the number (and scale), lower-cased, longest first.
 _SUFFIX: dict[str, str] = {
@@ -48,6 +53,7 @@ _SUFFIX: dict[str, str] = {
     "swedish kronor": "SEK", "swedish crowns": "SEK", "couronnes suédoises": "SEK",
     "kronor": "SEK", "danish kroner": "DKK", "couronnes danoises": "DKK",
     "norwegian kroner": "NOK", "couronnes norvégiennes": "NOK", "kroner": "DKK",
+    "couronnes": "DKK", "crowns": "DKK", "czech crowns": "CZK", "couronnes tchèques": "CZK",
     "krone": "DKK", "kr.": "DKK", "kr": "DKK", "złotych": "PLN", "zlotych": "PLN",
     "zlotys": "PLN", "zloty": "PLN", "złoty": "PLN", "zł": "PLN", "yen": "JPY",
     "yens": "JPY", "yuan": "CNY", "yuans": "CNY", "renminbi": "CNY", "rupees": "INR",
@@ -72,6 +78,7 @@ _WORD_NUMBERS: dict[str, float] = {
     "sept": 7, "eight": 8, "huit": 8, "nine": 9, "neuf": 9, "ten": 10, "dix": 10,
     "twenty": 20, "vingt": 20, "half a": 0.5, "demi": 0.5, "a half": 0.5,
 }
+# fmt: on
 
 
 def _alt(words: list[str]) -> str:
@@ -88,9 +95,7 @@ _LETTER_SCALES = [k for k in _SCALE if len(k) <= 2 and k not in ("mn", "tn", "bn
 _WORD_SCALES = [k for k in _SCALE if k not in _LETTER_SCALES]
 # After a prefix currency, a one-letter scale must be glued to the number ("£7.5m", not
 # "€5 m" which is a length); before a suffix currency it may stand apart ("20 M€").
-_SCALE_RE = (
-    rf"(?:{_SP}?(?:{_alt(_WORD_SCALES)})|(?:{_alt(_LETTER_SCALES)}))(?![^\W\d_])"
-)
+_SCALE_RE = rf"(?:{_SP}?(?:{_alt(_WORD_SCALES)})|(?:{_alt(_LETTER_SCALES)}))(?![^\W\d_])"
 _SCALE_ANY = rf"(?:{_SP}?(?:{_alt(list(_SCALE))})(?![^\W\d_]))"
 _BIG_SCALE = r"(?:million|millions|milliard|milliards|billion|billions|trillion|crores?)"
 _CODE_RE = rf"(?:{'|'.join(_CODES)})"
@@ -174,9 +179,12 @@ def _currency(m: re.Match[str], text: str) -> str | None:
     post = (m.group("post1") or m.group("post2") or m.group("post3") or "").lower()
     code = _SUFFIX.get(post)
     if post in ("won", "wons", "lira", "lei", "livre", "livres") and not _scale_raw(m):
-        # Too often ordinary words ("the firm won", "3 livres"): need "billion won".
-        return None
-    if code == "DKK" and post.startswith("kr"):
+        # Too often ordinary words ("the firm won", "3 livres"): need "billion won" or
+        # a sum that no one counts in books ("250 000 livres").
+        num = (m.group("num2") or "").replace(",", "").replace(".", "")
+        if not post.startswith("livre") or len(re.sub(r"\D", "", num)) < 4:
+            return None
+    if code == "DKK" and post.startswith(("kr", "cour", "crown")):
         return _nordic(text)
     if code == "DKK" and re.search(r"norw|norv|norway|norge", text, re.IGNORECASE):
         return "NOK"

@@ -14,18 +14,31 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from monitor.classify.textfold import fold_lower
+from monitor.classify.authorities import is_place
+from monitor.classify.textfold import fold, fold_lower
 
 _UP = "A-ZÀÂÄÁÃÇÉÈÊËÍÎÏÓÔÖÕÚÙÛÜŸÑŒÆØ"
 # A name token: capitalised ("Clearview", "AI", "3M") or camel-cased ("eBay", "iRobot").
-_TOK = rf"(?=[\w&'’.+\-]*[A-Za-z{_UP}])(?:[{_UP}0-9][\w&'’.+\-]*|[a-z]{{1,2}}[{_UP}][\w&\-]*)"
-_JOIN = r"(?:\s+(?:of(?:\s+the)?|de(?:\s+la|\s+l')?|du|des|del|della|di|von|van|der|den|y)\s+|\s*&\s*|\s+d['’]|\s+|-)"
+# Token length is bounded so that a 50 kB run of hyphenated words cannot make the regex crawl.
+_TOK = (
+    rf"(?=[\w&'’.+\-]{{0,40}}[A-Za-z{_UP}])(?![LDJ]['’][a-zà-ÿ])"
+    rf"(?:[{_UP}0-9][\w&'’.+\-]{{0,40}}|[a-z]{{1,6}}[{_UP}][\w&\-]{{0,40}})"
+)
+_JOIN = (
+    r"(?:\s+(?:of(?:\s+the)?|de(?:\s+la|\s+l')?|du|des|del|della|di|von|van|der|den|y)\s+"
+    r"|\s+&\s+|\s+d['’]|\s+)"
+)
 NAME = rf"{_TOK}(?:{_JOIN}{_TOK}){{0,6}}"
 _NAME_RE = re.compile(NAME)
 _NAME_END_RE = re.compile(rf"(?:^|(?<=[\s(«\"“]))({NAME})\s*$")
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Capitalised words that end a name: headline verbs, prepositions, dates.
-_STOP = set(
+_STOP = _words(
     """fined fines fine hit hits slapped ordered orders banned bans agrees agreed settles settled
     to over for by with after amid in on at is was has have faces pays pay must told gets receives
     and record million billion the a an this that these in its their his her as from into under
@@ -35,24 +48,33 @@ _STOP = set(
     monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi vendredi
     samedi dimanche january february march april may june july august september october november
     december janvier février mars avril mai juin juillet août septembre octobre novembre décembre
-    mr mrs ms m. mme dr""".split()
+    mr mrs ms m. mme dr it il elle ils elles they he she we on celle celui ceux ce cela
+    ceci faute one two three four five six seven eight nine ten eleven twelve several un deux
+    trois quatre cinq six sept huit neuf dix onze douze plusieurs"""
 )
 _LEAD_DROP = {"the", "le", "la", "les", "l'", "l’", "us", "u.s.", "uk", "u.k.", "eu", "french", "a"}
-_GENERIC = set(
+# Capitalised common nouns that open headlines ("Fintech hit with penalty"), never a name alone.
+_GENERIC = _words(
     """company firm group government court commission regulator watchdog authority agency
     société entreprise groupe gouvernement tribunal justice état state ministry ministère
-    police parliament parlement council conseil european union""".split()
+    police parliament parlement council conseil european union fintech bank banks lender insurer
+    retailer broker brokerage airline carrier operator app platform startup start-up chain
+    supermarket hospital developer manufacturer maker casino exchange telecom telco giant owner
+    banque assureur opérateur enseigne plateforme géant fabricant courtier chaîne laboratoire
+    hôpital mairie ville distributeur éditeur site réseau agence prestataire fournisseur
+    constructeur compagnie filiale startups banques opérateurs plateformes sites firms companies
+    lenders insurers retailers brokers airlines operators platforms"""
 )
 # Lower-case words that may stand between a verb and the name: "fines US facial recognition
 # firm Clearview AI", "sanctionne la société américaine Clearview AI".
-_BLOCK = set(
+_BLOCK = _words(
     """for to after over with by in on at from that which who whose because as its their his her
     and or but than under amid while when where following since about against into per this these
     those was were is are has have had been be will would could said says failing not also more
     million millions billion billions milliard milliards fine fines fined penalty record pour par
-    après avec dans sur à au aux en qui que dont car ou et mais selon contre suite faute lors
+    après avec dans sur à au aux qui que car ou et mais selon contre suite faute lors
     depuis pendant a est sont été ont sera n' ne pas se sa son ses leur leurs amende sanction
-    euros dollars pounds livres if si""".split()
+    euros dollars pounds livres if si"""
 )
 _NATIONAL = re.compile(
     r"^(?:US|U\.S\.|UK|U\.K\.|EU|American|British|Chinese|French|Irish|German|Dutch|Italian"
@@ -60,41 +82,60 @@ _NATIONAL = re.compile(
     r"|Belgian|Polish|Norwegian|Danish|Finnish|Austrian|Portuguese|Greek|Russian|Big|Tech)$"
 )
 
+# Trigger patterns run on `fold(sentence)`: no accents, plain apostrophes, same offsets.
 _VERB_OBJ = re.compile(
-    r"(?i:\b(?:fines|fined|fining|penali[sz]es|penali[sz]ed|sanctions|sanctioned|bans|banned"
+    r"(?i:\b(?:fines?|fined|fining|penali[sz]es|penali[sz]ed|sanctions|sanctioned|bans|banned"
     r"|orders|ordered|hits|slaps|reprimands|reprimanded|sues|sued|censures|censured|punishes"
-    r"|punished|sanctionne|sanctionné|condamne|condamné|met\s+en\s+demeure|mis\s+en\s+demeure"
-    r"|épingle|épinglé|frappe|frappé|inflige\s+à|infligé\s+à|ordonne\s+à|enjoint\s+à|interdit\s+à"
-    r"|somme)\b)"
+    r"|punished|bars|barred|blocks|blocked|suspends|suspended|revokes|revoked|warns|warned"
+    r"|gives|gave|puts|put|serves|served|places|placed"
+    r"|(?:de)?referencement\s+d[eu']|blocage\s+d[eu']|suspension\s+d[eu']|interdiction\s+d[eu']"
+    r"|sanctionnee?|condamnee?|met\s+en\s+demeure|mis\s+en\s+demeure|epinglee?|frappee?"
+    r"|infligee?\s+a|ordonnee?\s+a|enjoint\s+a|interdit\s+a|somme|suspendu|suspend|bloque"
+    r"|retire\s+(?:a|au))\b)"
 )
 _PREP = re.compile(
-    r"(?i:\b(?:on|against|for|with|to)\b|(?<!\w)(?:à\s+l['’]encontre\s+d(?:e\s+|['’])|contre\b"
-    r"|à|au|aux|envers\b|visant\b|pour\b))"
+    r"(?i:\b(?:on|against|for|with|to)\b|(?<!\w)a\s+l'encontre\s+d(?:e\b|')"
+    r"|(?<!\w)(?:contre|a|au|aux|envers|visant|pour)(?!\w))"
 )
 _PREP_CUE = re.compile(
     r"(?i:\b(?:fine|fines|fined|penalty|penalties|sanction|sanctions|settlement|settles|settled"
-    r"|action|enforcement|ban|order|amende|amendes|inflige|infligé|infligée|sanction|sanctions"
-    r"|sanctionné|mise\s+en\s+demeure|procédure|injonction|transaction)\b)"
+    r"|action|enforcement|ban|order|amende|amendes|inflige|infligee?|sanctionnee?"
+    r"|notice|notices|reprimand|warning|injunction|demeure|injonction|avertissement"
+    r"|procedure|transaction)\b)"
 )
 _SUBJ_VERB = re.compile(
-    r"(?i:\s*(?:,\s*)?(?:(?:has|have|had|will|to|is|was|were|are|being|has\s+now)\s+)?(?:been\s+|be\s+)?"
-    r"(?:fined|penali[sz]ed|hit\s+with|slapped\s+with|ordered\s+to|told\s+to|banned|barred"
+    r"(?i:\s*(?:,\s*)?(?<![\w'])(?:(?:has|have|had|will|to|is|was|were|are|being|has\s+now)\s+)?"
+    r"(?:been\s+|be\s+)?"
+    r"(?:fined|penali[sz]ed|hit\s+with|slapped\s+with|ordered|told\s+to|banned|barred"
+    r"|plead(?:s|ed)?\s+guilty|to\s+plead\s+guilty|(?:will\s+)?(?:have|has)\s+to\s+pay"
     r"|sanctioned|reprimanded|censured|agrees\s+to|agreed\s+to|to\s+pay|must\s+pay|pays|paid"
     r"|will\s+pay|settles|settled|faces\s+(?:a|an|\S*\d)|receives|handed|loses|gets|cops"
-    r"|(?:a\s+été\s+|est\s+|sera\s+)?(?:condamné|sanctionné|mis\s+en\s+demeure|mis\s+à\s+l['’]amende|épinglé|frappé|visé)e?s?"
-    r"|écope|a\s+écopé|se\s+voit\s+infliger|s['’]est\s+vue?\s+infliger|devra\s+(?:payer|verser)"
-    r"|doit\s+(?:payer|verser)|va\s+(?:payer|verser)|paie|paye|verse|accepte\s+de|a\s+accepté\s+de"
-    r"|s['’]acquitte|transige)\b)"
+    r"|blocked|suspended|forced\s+to|(?:a\s+ete\s+|est\s+|sera\s+)?(?:condamne|sanctionne"
+    r"|mis\s+en\s+demeure|mis\s+a\s+l'amende|epingle|frappe|vise|bloque|suspendu|interdit"
+    r"|rappele\s+a\s+l'ordre|somme)e?s?|paiera|versera|accepte|a\s+accepte"
+    r"|ecope|a\s+ecope|se\s+voit\s+infliger|s'est\s+vue?\s+infliger|devra\s+(?:payer|verser)"
+    r"|doit\s+(?:payer|verser|encore)|va\s+(?:payer|verser)|paie|paye|verse|est\s+redevable"
+    r"|s'acquitte|transige)\b)"
+)
+# Weaker evidence: "the regulator said X had breached the rules".
+_SUBJ_WEAK = re.compile(
+    r"(?i:\s+(?:had\s+|has\s+|have\s+|a\s+|avait\s+)?(?:breached|violated|broke|failed\s+to|infringed"
+    r"|abused|misled|enfreint|viole|manque\s+a|abuse\s+de)\b)"
 )
 _POSSESSIVE = re.compile(
-    rf"({NAME})['’]s\s+(?:\S+\s+){{0,3}}?(?i:fine|penalty|settlement|ban|sanction)\b"
+    rf"({NAME})['’]s\s+(?:\S+\s+){{0,3}}?"
+    r"(?i:fine[sd]?|penalty|settlement|ban|sanction(?:ed)?|penali[sz]ed|was\s+fined)\b"
 )
-_FR_DESC_SMALL = {"le", "la", "les", "l'", "l’", "de", "du", "des", "d'", "d’", "un", "une", "the", "a", "an", "of"}
+_FR_DESC_SMALL = _words("le la les l' l’ de du des d' d’ un une the a an of")
+_COURTS = _words("court tribunal judge juge cour")
+_CURRENCY_CODES = _words(
+    "EUR GBP USD CHF SEK NOK DKK PLN JPY CNY RMB INR AUD CAD KRW BRL TRY NZD HKD SGD CZK HUF RON"
+)
 _TOKEN_RE = re.compile(r"[\w&'’.+\-]+|[^\w\s]")
-_LEGAL = (
+_LEGAL = _words(
     "inc incorporated ltd limited llc llp plc sa sas sasu sarl se gmbh ag nv bv spa srl ab asa as "
     "oy oyj kg co corp corporation company group groupe holdings holding plc. cie"
-).split()
+)
 
 
 def _clean(name: str) -> str | None:
@@ -104,38 +145,64 @@ def _clean(name: str) -> str | None:
         if i > 0 and tok.lower().strip(".,") in _STOP:
             toks = toks[:i]
             break
-    while len(toks) > 1 and toks[0].lower() in _LEAD_DROP:
+    while len(toks) > 1 and (toks[0].lower() in _LEAD_DROP or toks[0].lower() in _GENERIC):
         toks = toks[1:]
     out = " ".join(toks).strip(" .,;:")
     out = re.sub(r"['’]s?$", "", out)
     out = re.sub(r"^(?:L|l)['’]", "", out)
     low = out.lower()
-    if not out or low in _STOP or low in _GENERIC or low in _LEAD_DROP or not re.search(r"[^\W\d_]", out):
+    if low in _STOP or low in _GENERIC or low in _LEAD_DROP or not re.search(r"[^\W\d_]", out):
         return None
-    return out
+    if out.upper() in _CURRENCY_CODES or low.split()[-1] in _COURTS:
+        return None
+    return out if len(out) > 1 or out == "X" else None
 
 
-def _name_after(sentence: str, pos: int, french: bool) -> tuple[int, str] | None:
-    """The name that follows `pos`, skipping articles and short descriptors."""
+Excluded = Callable[[int, int], bool]
+Hit = tuple[int, str]
+
+
+def _located(sentence: str, start: int, name: str) -> Hit:
+    """(offset, name) with the offset of the cleaned name, not of "The" before it."""
+    pos = sentence.find(name, start)
+    return (pos if pos >= 0 else start), name
+
+
+def _starts_name(tok: str) -> bool:
+    return tok[:1].isupper() or tok[:1].isdigit() or re.match(r"[a-z]{1,6}[A-Z]", tok) is not None
+
+
+def _name_after(sentence: str, pos: int, excluded: Excluded, max_skip: int = 6) -> Hit | None:
+    """The name that follows `pos`, skipping articles, places and short descriptors."""
     skipped = 0
     for m in _TOKEN_RE.finditer(sentence, pos):
-        tok = m.group(0)
-        low = tok.lower()
-        if _NATIONAL.match(tok) or low in _FR_DESC_SMALL:
+        tok, low = m.group(0), m.group(0).lower()
+        if _NATIONAL.match(tok) or low in _FR_DESC_SMALL or low.endswith(("-based", "-registered")):
             continue
-        if tok[:1].isupper() or tok[:1].isdigit() or re.match(r"[a-z]{1,2}[A-Z]", tok):
+        if sentence[m.end() : m.end() + 1] == "$":
+            return None  # "R$45m", "S$74,000": a currency, not a name
+        if _starts_name(tok):
             nm = _NAME_RE.match(sentence, m.start())
             name = _clean(nm.group(0)) if nm else None
-            return (m.start(), name) if name else None
-        if low in _BLOCK or not tok[:1].isalpha() or skipped >= 6:
+            if nm and excluded(m.start(), nm.end()):
+                return None
+            if name and not is_place(name):
+                return _located(sentence, m.start(), name)
+            if skipped >= max_skip:
+                return None
+            skipped += 1  # "fines Milan broker SIM Navigli": skip the place
+            continue
+        if low in _BLOCK or not tok[:1].isalpha() or skipped >= max_skip:
             return None
         skipped += 1
     return None
 
 
-def _name_before(sentence: str, pos: int) -> tuple[int, str] | None:
+def _name_before(sentence: str, pos: int) -> Hit | None:
     """The name that ends at `pos` (allowing one ", appositive," before the verb)."""
     prefix = sentence[:pos].rstrip()
+    if sentence[pos:].lstrip().startswith(","):
+        prefix += ","
     if prefix.endswith(","):
         cut = prefix[:-1].rfind(",")
         prefix = prefix[:cut].rstrip() if cut > 0 else prefix[:-1]
@@ -143,49 +210,81 @@ def _name_before(sentence: str, pos: int) -> tuple[int, str] | None:
     if not m:
         return None
     name = _clean(m.group(1))
-    return (m.start(1), name) if name else None
+    return _located(sentence, m.start(1), name) if name and not is_place(name) else None
 
 
-Excluded = Callable[[int, int], bool]
-
-
-def target_in_sentence(sentence: str, excluded: Excluded, french: bool = False) -> str | None:
-    """Return the sanctioned organisation named in one sentence, or None.
+def target_in_sentence(sentence: str, excluded: Excluded) -> Hit | None:
+    """Return (offset, name) of the sanctioned organisation in one sentence, or None.
 
     Args:
         sentence: one sentence or headline.
         excluded: tells whether a (start, end) span of `sentence` is an
-            authority or a place, which can never be the target.
-        french: whether French descriptor words may precede the name.
+            authority, which can never be the target.
     """
+    folded = fold(sentence)
     found: list[tuple[int, int, str]] = []
 
-    def keep(rank: int, hit: tuple[int, str] | None) -> None:
-        if hit and not excluded(hit[0], hit[0] + len(hit[1])) and not _is_place(hit[1]):
+    def keep(rank: int, hit: Hit | None) -> None:
+        if hit and not excluded(hit[0], hit[0] + len(hit[1])):
             found.append((rank, hit[0], hit[1]))
 
-    for m in _VERB_OBJ.finditer(sentence):
-        keep(0, _name_after(sentence, m.end(), french))
-    for m in _SUBJ_VERB.finditer(sentence):
+    for m in _VERB_OBJ.finditer(folded):
+        keep(0, _name_after(sentence, m.end(), excluded))
+    for m in _SUBJ_VERB.finditer(folded):
         if m.start() > 0:
             keep(0, _name_before(sentence, m.start()))
+    for m in _SUBJ_WEAK.finditer(folded):
+        keep(1, _name_before(sentence, m.start()))
     for m in _POSSESSIVE.finditer(sentence):
-        keep(1, (m.start(1), _clean(m.group(1)) or ""))
-    for m in _PREP.finditer(sentence):
-        if _PREP_CUE.search(sentence[max(0, m.start() - 90) : m.start()]):
-            keep(2, _name_after(sentence, m.end(), french))
-    found = [f for f in found if f[2]]
-    return min(found)[2] if found else None
+        name = _clean(m.group(1))
+        keep(1, _located(sentence, m.start(1), name) if name and not is_place(name) else None)
+    for m in _PREP.finditer(folded):
+        if _PREP_CUE.search(folded[max(0, m.start() - 90) : m.start()]):
+            keep(2, _name_after(sentence, m.end(), excluded))
+    return (found and min(found)[1:]) or None  # type: ignore[return-value]
 
 
-_PLACES = set(
-    """uk us usa eu europe britain france paris london washington brussels bruxelles ireland italy
-    spain germany netherlands china india japan california new york""".split()
+_DESCRIBED = re.compile(
+    r"(?i:\b(?:company|firm|group|operator|brokerage|broker|bank|lender|insurer|retailer|platform"
+    r"|app|provider|carrier|airline|distributor|manufacturer|maker|developer|publisher|network"
+    r"|chain|agency|exchange|casino|website|start-?up|fintech|neobank|subsidiary|unit|arm"
+    r"|societe|groupe|agence|entreprise|operateur|banque|courtier|assureur|fabricant|distributeur"
+    r"|editeur|plateforme|enseigne|marque|laboratoire|filiale|neobanque|fournisseur|chaine"
+    r"|application|site|prestataire|cabinet|exploitant|constructeur|transporteur|compagnie"
+    r"|comparateur|known\s+as|called|named|dubbed|baptisee?|appelee?|nommee?|dont|including)\b)"
+)
+_LEADING_CLAUSE = re.compile(
+    r"^(?:(?:In|After|Following|Après|Selon|Depuis|En|Dans|Lors|On|Since|Despite|Malgré|Pour)\b"
+    r"|[A-ZÉ]\w*(?:ée?s?|ant|ing|ed|ly|ment)\b"
+    r"|[A-ZÉ]\w*\s+(?=(?:par|de|dans|en|pour|by|in|with|after|for)\s))[^,]{0,90},\s*"
 )
 
 
-def _is_place(name: str) -> bool:
-    return fold_lower(name).strip(". ") in _PLACES
+# A capitalised common word opening a sentence: "Broadcasting regulator Ofcom said...".
+_COMMON_OPENER = re.compile(
+    r"[A-ZÉ][a-zé]+(?:ing|tion|ment|ive|al|ous|ed|ique|aire|eur|ée?)(?=\s+[a-zé])"
+)
+
+
+def described_target(sentence: str, excluded: Excluded) -> Hit | None:
+    """A name introduced by a descriptor: "la société Soleya Habitat", "The company, B2 Kapital"."""
+    for m in _DESCRIBED.finditer(fold(sentence)):
+        pos = m.end()
+        rest = sentence[pos:]
+        if rest.lstrip().startswith(","):
+            pos += rest.index(",") + 1
+        hit = _name_after(sentence, pos, excluded, max_skip=3)
+        if hit:
+            return hit
+    return None
+
+
+def subject_target(sentence: str, excluded: Excluded) -> Hit | None:
+    """The organisation a sentence opens with: "Le fabricant Kelvio a imposé..."."""
+    lead = _LEADING_CLAUSE.match(sentence)
+    start = lead.end() if lead else 0
+    word = _COMMON_OPENER.match(sentence, start)
+    return _name_after(sentence, word.end() if word else start, excluded, max_skip=4)
 
 
 def normalise_target(name: str) -> str:

@@ -12,13 +12,14 @@ does not.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize_scalar
@@ -26,8 +27,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from monitor.classify.base import Encoder, Vectors
-from monitor.classify.classifier import embed_text
-from monitor.classify.head import Head, HeadMeta, softmax
+from monitor.classify.classifier import embed_text, title_and_lead
+from monitor.classify.features import CUES_VERSION, FEATURE_NAMES, cue_matrix
+from monitor.classify.head import Head, HeadMeta, inputs, softmax
 from monitor.errors import ModelError
 from monitor.models import ACTIONS, LABELS, EventFields, Label
 
@@ -110,23 +112,25 @@ def train(encoder: Encoder, examples: Sequence[Example], *, seed: int = 0) -> Tr
     heldout = [e for e in examples if e.split == "heldout"]
     if len({e.label for e in train_set}) < len(LABELS):
         raise ModelError(f"training data must hold every label {LABELS}")
-    x = encoder.encode([embed_text(e.title, e.text) for e in train_set])
+    x = inputs(*embed_and_cue(encoder, train_set))
     y = np.array([LABELS.index(e.label) for e in train_set])
     c, cv_f1, oof_logits = choose_c(x, y, seed=seed)
     model = _logreg(c, seed).fit(x, y)
     temperature = fit_temperature(oof_logits, y)
     meta = HeadMeta(
         encoder=encoder.name, encoder_version=encoder.version, dim=encoder.dim,
-        labels=LABELS, temperature=temperature, data_hash=data_hash(train_set),
+        cues=CUES_VERSION, n_cues=len(FEATURE_NAMES), labels=LABELS,
+        temperature=temperature, data_hash=data_hash(train_set),
         created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         params={"C": c, "folds": FOLDS, "seed": seed, "train_size": len(train_set)},
     )
     head = Head(coef=model.coef_, intercept=model.intercept_, meta=meta)
     scores, ece = _score_heldout(head, encoder, heldout)
-    metrics = {"cv_macro_f1": round(cv_f1, 4), "heldout_ece": round(ece, 4)}
-    metrics["heldout"] = {k: _asdict(s) for k, s in scores.items()}
+    metrics = {"cv_macro_f1": round(cv_f1, 4),
+               "heldout_ece": None if np.isnan(ece) else round(ece, 4),
+               "heldout": {k: _asdict(s) for k, s in scores.items()}}
     head = Head(coef=head.coef, intercept=head.intercept,
-                meta=HeadMeta(**{**_meta_dict(meta), "metrics": metrics}))
+                meta=dataclasses.replace(meta, metrics=metrics))
     return TrainResult(head=head, train_size=len(train_set), heldout=scores,
                        cv_macro_f1=cv_f1, ece=ece)
 
@@ -135,13 +139,20 @@ def _score_heldout(head: Head, encoder: Encoder, heldout: Sequence[Example]
                    ) -> tuple[dict[str, Scores], float]:
     if not heldout:
         return {}, float("nan")
-    probs = head.probabilities(encoder.encode([embed_text(e.title, e.text) for e in heldout]))
+    probs = head.probabilities(*embed_and_cue(encoder, heldout))
     pred = [LABELS[i] for i in probs.argmax(axis=1)]
     y = np.array([LABELS.index(e.label) for e in heldout])
     return score_by_lang(pred, heldout), expected_calibration_error(probs, y)
 
 
-def choose_c(x: Vectors, y: np.ndarray, *, seed: int = 0) -> tuple[float, float, np.ndarray]:
+def embed_and_cue(encoder: Encoder, examples: Sequence[Example]) -> tuple[Vectors, np.ndarray]:
+    """Embeddings and cue rows of examples, built exactly as the classifier builds them."""
+    pairs = [title_and_lead(e.title, e.text) for e in examples]
+    vectors = encoder.encode([embed_text(e.title, e.text) for e in examples])
+    return vectors, cue_matrix(pairs)
+
+
+def choose_c(x: np.ndarray, y: np.ndarray, *, seed: int = 0) -> tuple[float, float, np.ndarray]:
     """Pick C by cross-validated macro-F1 on the training set (ties: smaller C).
 
     Returns the chosen C, its CV macro-F1 and its out-of-fold logits.
@@ -179,13 +190,18 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
 
 def expected_calibration_error(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     """ECE of the top-label confidence over equal-width bins."""
-    conf, pred = probs.max(axis=1), probs.argmax(axis=1)
+    return calibration_error(probs.max(axis=1), probs.argmax(axis=1) == y, bins)
+
+
+def calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """|accuracy - confidence| averaged over equal-width confidence bins, weighted by size."""
+    conf, ok = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=float)
     edges = np.linspace(0.0, 1.0, bins + 1)
     ece = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         m = (conf > lo) & (conf <= hi)
         if m.any():
-            ece += m.mean() * abs(float((pred[m] == y[m]).mean()) - float(conf[m].mean()))
+            ece += m.mean() * abs(float(ok[m].mean()) - float(conf[m].mean()))
     return float(ece)
 
 
@@ -214,7 +230,7 @@ def score(pred: Sequence[str], gold: Sequence[str]) -> Scores:
 def score_by_lang(pred: Sequence[str], examples: Sequence[Example]) -> dict[str, Scores]:
     """`score` per language of the examples, plus "all"."""
     out: dict[str, Scores] = {}
-    for lang in sorted({e.lang or "?" for e in examples}) + ["all"]:
+    for lang in [*sorted({e.lang or "?" for e in examples}), "all"]:
         idx = [i for i, e in enumerate(examples) if lang == "all" or (e.lang or "?") == lang]
         out[lang] = score([pred[i] for i in idx], [examples[i].label for i in idx])
     return out
@@ -223,6 +239,3 @@ def score_by_lang(pred: Sequence[str], examples: Sequence[Example]) -> dict[str,
 def _asdict(s: Scores) -> dict[str, float]:
     return {k: getattr(s, k) for k in Scores.__dataclass_fields__}
 
-
-def _meta_dict(m: HeadMeta) -> dict[str, Any]:
-    return {k: getattr(m, k) for k in HeadMeta.__dataclass_fields__}

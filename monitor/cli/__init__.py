@@ -9,9 +9,20 @@ from __future__ import annotations
 
 import click
 
+from monitor.cli import alerts as alerts_cmd
+from monitor.cli import bot as bot_cmd
+from monitor.cli import classify as classify_cmd
+from monitor.cli import cluster as cluster_cmd
+from monitor.cli import digest as digest_cmd
+from monitor.cli import export as export_cmd
 from monitor.cli import feeds as feeds_cmd
+from monitor.cli import health as health_cmd
+from monitor.cli import label as label_cmd
 from monitor.cli import run as run_cmd
+from monitor.cli import search as search_cmd
+from monitor.cli import serve as serve_cmd
 from monitor.cli import stats as stats_cmd
+from monitor.cli import train as train_cmd
 from monitor.cli.context import CliContext
 
 
@@ -40,3 +51,14 @@ def main(
 main.add_command(run_cmd.command)
 main.add_command(feeds_cmd.group)
 main.add_command(stats_cmd.command)
+main.add_command(search_cmd.command)
+main.add_command(export_cmd.command)
+main.add_command(label_cmd.command)
+main.add_command(serve_cmd.command)
+main.add_command(digest_cmd.command)
+main.add_command(health_cmd.command)
+main.add_command(alerts_cmd.command)
+main.add_command(bot_cmd.command)
+main.add_command(cluster_cmd.command)
+main.add_command(classify_cmd.command)
+main.add_command(train_cmd.command)

@@ -13,6 +13,7 @@ from lxml.etree import ParserError
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u202f]+")
 _BLANKS = re.compile(r"\n{3,}")
+_INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head")
 
 
 def html_to_text(fragment: str) -> str:
@@ -23,6 +24,8 @@ def html_to_text(fragment: str) -> str:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (ParserError, ValueError):
         return normalise_space(re.sub(r"<[^>]*>", " ", fragment))
+    for el in list(root.iter(*_INVISIBLE)):  # their text is code or styling, never prose
+        el.drop_tree()
     for br in root.iter("br", "p", "div", "li"):
         br.tail = "\n" + (br.tail or "")
     return normalise_space(root.text_content())

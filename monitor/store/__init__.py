@@ -14,11 +14,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.store.articles import ArticleRepo
-from monitor.store.browse import BrowseRepo
 from monitor.store.db import open_database, schema_version
+from monitor.store.digest import DigestRepo
 from monitor.store.feeds import FeedRepo
+from monitor.store.labels import LabelRepo
 from monitor.store.outbox import AlertRepo, DeliveryRepo
 from monitor.store.stats import store_stats
+from monitor.store.stories import StoryRepo
 from monitor.store.subscribers import SubscriberRepo
 
 
@@ -30,10 +32,12 @@ class Store:
         self.db: Database = open_database(self.path)
         self.feeds = FeedRepo(self.db)
         self.articles = ArticleRepo(self.db)
+        self.digests = DigestRepo(self.db)
+        self.labels = LabelRepo(self.db)
         self.alerts = AlertRepo(self.db)
         self.deliveries = DeliveryRepo(self.db)
         self.subscribers = SubscriberRepo(self.db)
-        self.browse = BrowseRepo(self.db)
+        self.stories = StoryRepo(self.db)
 
     @property
     def schema_version(self) -> int:

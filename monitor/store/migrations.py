@@ -180,3 +180,74 @@ def m003_outbox_and_subscribers(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m004_analyst_views(db: Database) -> None:
+    # Views for analysts (documented in docs/schema.md). One statement per execute()
+    # so the step stays inside the migration's transaction (executescript commits).
+    db.execute(
+        """
+        CREATE VIEW enforcement_events AS
+        SELECT
+            s.id AS story_id,
+            s.title AS title,
+            s.action AS action,
+            s.authority AS authority,
+            s.target AS target,
+            s.amount AS amount,
+            s.currency AS currency,
+            s.country AS country,
+            s.law AS law,
+            s.event_date AS event_date,
+            s.score AS score,
+            s.first_seen AS first_seen,
+            s.last_seen AS last_seen,
+            (SELECT count(DISTINCT a.source) FROM articles a WHERE a.story_id = s.id)
+                AS source_count,
+            (SELECT count(*) FROM articles a WHERE a.story_id = s.id) AS article_count,
+            (SELECT group_concat(lang, ',') FROM (
+                SELECT DISTINCT a.lang FROM articles a
+                WHERE a.story_id = s.id AND a.lang IS NOT NULL ORDER BY a.lang
+            )) AS languages,
+            (SELECT a.url FROM articles a WHERE a.id = s.representative_article_id) AS url,
+            (SELECT al.id FROM alerts al WHERE al.story_id = s.id) AS alert_id,
+            s.version AS version,
+            s.updated_at AS updated_at
+        FROM stories s
+        WHERE s.label = 'enforcement'
+        """
+    )
+    db.execute(
+        """
+        CREATE VIEW story_sources AS
+        SELECT
+            s.id AS story_id,
+            s.label AS story_label,
+            s.title AS story_title,
+            a.id AS article_id,
+            a.source AS outlet,
+            a.feed AS feed,
+            a.lang AS lang,
+            a.url AS url,
+            a.published AS published,
+            a.fetched AS fetched,
+            a.title AS title
+        FROM stories s
+        JOIN articles a ON a.story_id = s.id
+        """
+    )
+    db.execute(
+        """
+        CREATE VIEW daily_counts AS
+        SELECT
+            coalesce(date(a.published), date(a.fetched)) AS day,
+            c.label AS label,
+            c.country AS country,
+            count(*) AS articles,
+            count(DISTINCT a.story_id) AS stories
+        FROM classifications c
+        JOIN articles a ON a.id = c.article_id
+        GROUP BY 1, 2, 3
+        """
+    )

@@ -1,12 +1,11 @@
 """Alerts and deliveries tables: the durable outbox of notifications.
 
-Owns: reading a story with its sources for alerting, upserting alert payloads,
-and the delivery state machine's SQL (one row per alert, channel and recipient,
-keyed by an idempotency key):
+Owns: upserting alert payloads and the SQL of the delivery state machine (one
+row per alert, channel and recipient, keyed by an idempotency key):
 
-    pending ──claim──> sending ──ack──> sent ──(new alert version)──> pending
+    pending ──claim──> sending ──mark_sent──> sent ──(new alert version)──> pending
        ^                  │
-       └──retry_later─────┤──mark_dead──> dead        cancel ──> cancelled
+       └──retry_later─────┤──finish──> dead | cancelled
 
 A row in `sending` whose lease (`next_attempt`) has passed was left by a process
 that died mid-delivery; `due` hands it out again. Does not own: deciding who
@@ -15,15 +14,12 @@ gets what, backoff delays or alert contents (see `monitor.notify.outbox`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
-
-from monitor.models import AlertSource, EventFields, Story
 
 
 def stamp(moment: datetime) -> str:
@@ -65,43 +61,11 @@ class DeliveryRow:
     sent_at: str | None
 
 
-_FIELDS = ("authority", "target", "action", "amount", "currency", "country", "law", "event_date")
-
-
-def _languages(raw: str | None) -> tuple[str, ...]:
-    # The clusterer may store "en,fr" or a JSON list; accept both.
-    raw = (raw or "").strip()
-    if raw.startswith("["):
-        return tuple(str(x) for x in json.loads(raw))
-    return tuple(p.strip() for p in raw.split(",") if p.strip())
-
-
 class AlertRepo:
-    """Reads stories for alerting and reads/writes the `alerts` table."""
+    """Reads and writes the `alerts` table."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
-
-    def story(self, story_id: int) -> tuple[Story, list[AlertSource]] | None:
-        """Story `story_id` with every article attached to it, oldest first."""
-        rows = list(self._db["stories"].rows_where("id = ?", [story_id]))
-        if not rows:
-            return None
-        r = rows[0]
-        story = Story(
-            id=r["id"], first_seen=r["first_seen"], last_seen=r["last_seen"], title=r["title"],
-            languages=_languages(r["languages"]),
-            representative_article_id=r["representative_article_id"] or 0,
-            label=r["label"], score=float(r["score"]),
-            fields=EventFields(**{k: r[k] for k in _FIELDS}),
-            source_count=r["source_count"], version=r["version"],
-        )
-        cur = self._db.execute(
-            "SELECT source, lang, url, title, published FROM articles WHERE story_id = ? "
-            "ORDER BY coalesce(published, fetched), id", [story_id])
-        sources = [AlertSource(outlet=s[0], lang=s[1], url=s[2], title=s[3], published=s[4])
-                   for s in cur.fetchall()]
-        return story, sources
 
     def get(self, alert_id: str) -> AlertRow | None:
         rows = list(self._db["alerts"].rows_where("id = ?", [alert_id]))
@@ -208,9 +172,16 @@ class DeliveryRepo:
                WHERE id = ?""", [version, external_id, version, stamp(now), delivery_id])
 
     def retry_later(self, delivery_id: int, *, error: str, at: datetime) -> None:
+        """Back to pending, due again `at`."""
         self._db.execute(
             "UPDATE deliveries SET status = 'pending', last_error = ?, next_attempt = ? "
             "WHERE id = ?", [error, stamp(at), delivery_id])
+
+    def postpone(self, delivery_id: int, *, until: str) -> None:
+        """Not before `until` (ISO), without counting an attempt (the channel asked to wait)."""
+        self._db.execute(
+            "UPDATE deliveries SET next_attempt = max(coalesce(next_attempt, ''), ?) "
+            "WHERE id = ? AND status = 'pending'", [until, delivery_id])
 
     def finish(self, delivery_id: int, *, status: str, error: str) -> None:
         """End a row for good: `dead` (failed) or `cancelled` (no longer wanted)."""

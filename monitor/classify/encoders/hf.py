@@ -122,6 +122,8 @@ def _resolve_source(model: str) -> str:
     """
     path = Path(model).expanduser()
     if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ModelError(f"{model}: not a model directory (no config.json)")
         return str(path.resolve())
     looks_like_path = model.startswith((".", "~", "/")) or model.count("/") > 1 or "\\" in model
     if looks_like_path:
@@ -130,6 +132,7 @@ def _resolve_source(model: str) -> str:
 
 
 def _load(transformers: Any, model: str, source: str, device: str) -> tuple[Any, Any]:
+    transformers.utils.logging.disable_progress_bar()  # a daemon's log is not a terminal
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(source, local_files_only=True)
         encoder = transformers.AutoModel.from_pretrained(source, local_files_only=True)

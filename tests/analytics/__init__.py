@@ -1,0 +1,1 @@
+"""Tests of the analyst store: schema doc, views, search, export, labels, Datasette."""

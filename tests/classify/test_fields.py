@@ -1,0 +1,252 @@
+"""Structured fields of enforcement stories (monitor.classify.fields and its helpers).
+
+Golden cases live in tests/data/fields/<name>.json: {"title", "text", "lang",
+"expected": {field: value}}; only the fields listed are checked. Adding a case is
+adding a file.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.classify.authorities import canonical_authority, find_authorities
+from monitor.classify.cues import find_cues, pick_action
+from monitor.classify.fields import extract_fields, same_authority, same_target
+from monitor.models import EventFields
+
+GOLDEN = sorted((Path(__file__).parent.parent / "data" / "fields").glob("*.json"))
+
+
+def _matches(field: str, expected: object, got: object) -> bool:
+    if expected is None:
+        return got is None
+    if field == "authority":
+        return same_authority(str(expected), got if isinstance(got, str) else None)
+    if field == "target":
+        return same_target(str(expected), got if isinstance(got, str) else None)
+    if field == "amount":
+        return isinstance(got, float) and abs(got - float(expected)) <= 0.005 * float(expected)
+    return got == expected
+
+
+def test_golden_folder_is_not_empty() -> None:
+    assert len(GOLDEN) >= 40
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
+def test_golden(path: Path) -> None:
+    case = json.loads(path.read_text("utf-8"))
+    fields = extract_fields(case["title"], case["text"], case["lang"])
+    wrong = {
+        k: (v, getattr(fields, k))
+        for k, v in case["expected"].items()
+        if not _matches(k, v, getattr(fields, k))
+    }
+    assert wrong == {}, f"(expected, got) per field: {wrong}"
+
+
+def test_founding_example_in_both_languages_agrees() -> None:
+    en = extract_fields(
+        "UK watchdog fines Clearview AI £7.5m",
+        "The ICO fined Clearview AI Inc £7.5m (€8.85m) and ordered it to delete UK data.",
+        "en",
+    )
+    fr = extract_fields(
+        "Clearview AI sanctionnée au Royaume-Uni",
+        "L'ICO a infligé une amende de 7,5 millions de livres (8,75 millions d'euros) "
+        "à Clearview AI.",
+        "fr",
+    )
+    assert (en.authority, en.amount, en.currency, en.country) == ("ICO", 7_500_000, "GBP", "GB")
+    assert (fr.authority, fr.amount, fr.currency, fr.country) == ("ICO", 7_500_000, "GBP", "GB")
+    assert en.action == fr.action == "fine"
+    assert same_target(en.target, fr.target)
+
+
+def test_empty_story_gives_empty_fields() -> None:
+    assert extract_fields("", "", None) == EventFields()
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("Commission nationale de l'informatique et des libertés", "CNIL"),
+        ("la Cnil", "CNIL"),
+        ("Information Commissioner’s Office", "ICO"),
+        ("UK data watchdog", "ICO"),
+        ("l'Autorité de la concurrence", "Autorité de la concurrence"),
+        ("le gendarme de la Bourse", "AMF"),
+        ("Federal Cartel Office", "Bundeskartellamt"),
+        ("Autoriteit Persoonsgegevens", "Autoriteit Persoonsgegevens"),
+        (
+            "Hamburg Commissioner for Data Protection and Freedom of Information",
+            "Hamburg data protection authority",
+        ),
+        ("Texas AG", "Texas Attorney General"),
+        ("Urząd Ochrony Danych Osobowych", "UODO"),
+        ("Úřad pro ochranu osobních údajů", "ÚOOÚ"),
+        ("the US consumer watchdog", "CFPB"),
+        ("Wall Street's top regulator", "SEC"),
+    ],
+)
+def test_canonical_authority(name: str, canonical: str) -> None:
+    assert canonical_authority(name) == canonical
+
+
+def test_unknown_authority_is_none() -> None:
+    assert canonical_authority("Ministry of Silly Walks") is None
+    assert canonical_authority(None) is None
+
+
+def test_same_authority() -> None:
+    assert same_authority("ICO", "Information Commissioner's Office")
+    assert same_authority("CNPD", "Portuguese CNPD")  # ambiguous acronym: any reading
+    assert same_authority("CNPD", "Luxembourg CNPD")
+    assert not same_authority("Portuguese CNPD", "Luxembourg CNPD")
+    assert not same_authority("ICO", "CNIL")
+    assert not same_authority("ICO", None)
+    assert same_authority("Paris court", "paris  COURT")  # unknown names: folded equality
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Clearview AI", "Clearview AI Inc.", True),
+        ("Google", "Google Ireland Ltd", True),
+        ("Société Générale", "SOCIETE GENERALE SA", True),
+        ("Meta Platforms", "Meta", True),
+        ("the Marriott Group", "Marriott", True),
+        ("Orange", "Free Mobile", False),
+        ("Meta", "Metro Bank", False),
+        ("Apple", None, False),
+    ],
+)
+def test_same_target(a: str, b: str | None, same: bool) -> None:
+    assert same_target(a, b) is same
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mexico's government said on Monday",
+        "le temps sec et ensoleillé",
+        "an initial coin offering (ICO) raised funds",
+        "The AP reported the news from Washington",
+        "Meeting in Brussels, ministers agreed",
+    ],
+)
+def test_no_authority_in_ordinary_words(text: str) -> None:
+    assert find_authorities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("the Dutch regulator AP fined the firm", "Autoriteit Persoonsgegevens"),
+        ("la Cnil irlandaise a infligé une amende", "DPC"),
+        ("l'AMF américaine a sanctionné", "SEC"),
+        ("l'Autorité de la concurrence italienne", "AGCM"),
+        ("EU antitrust regulators fined", "European Commission"),
+        ("EU fines Google €2.4bn", "European Commission"),
+        ("the bloc's top antitrust enforcer", "European Commission"),
+        ("le gendarme britannique de la vie privée", "ICO"),
+        ("Italy's privacy watchdog", "Garante"),
+        ("the Czech ÚOOÚ", "ÚOOÚ"),
+        ("New York Attorney General Letitia James", "New York Attorney General"),
+        ("Birmingham City Council prosecuted the chain", "Birmingham City Council"),
+    ],
+)
+def test_finds_authority_nicknames(text: str, name: str) -> None:
+    assert [m.name for m in find_authorities(text)][-1] == name
+
+
+def test_vague_watchdog_takes_the_authority_named_later() -> None:
+    text = "UK watchdog fines retailer. The Information Commissioner's Office said..."
+    assert [m.name for m in find_authorities(text)] == ["ICO", "ICO"]
+
+
+def test_nickname_abroad_follows_the_country_of_the_story() -> None:
+    text = "DeepSeek bloqué en Italie par le gendarme de la vie privée"
+    assert [m.name for m in find_authorities(text)] == ["Garante"]
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("The ICO fined the firm and ordered it to delete data", "fine"),
+        ("La CNIL met en demeure la société", "formal_notice"),
+        ("L'Arcep enjoint à Orange de réparer", "order"),
+        ("Norway bans Meta from behavioural advertising", "ban"),
+        ("Google agrees to pay $700m", "settlement"),
+        ("la banque a conclu une composition administrative avec l'AMF", "settlement"),
+        ("L'ACPR prononce le retrait d'agrément du courtier", "other"),
+        ("Spain orders Worldcoin to stop collecting iris data", "order"),
+    ],
+)
+def test_action_cues(text: str, action: str) -> None:
+    assert pick_action(find_cues(text)) == action
+
+
+def test_hypothetical_fines_are_not_sanctions() -> None:
+    cues = find_cues("The company could face fines of up to 4% of turnover")
+    assert cues and all(c.hypothetical for c in cues)
+    assert find_cues("Fine weather is expected, it will be fine") == []
+
+
+def test_long_unpunctuated_text_stays_fast() -> None:
+    text = "Clearview AI fined by the ICO and Meta hit with a penalty " * 400
+    start = time.perf_counter()
+    extract_fields(text[:200], text, "en")
+    assert time.perf_counter() - start < 5
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=600), st.sampled_from(["en", "fr", None, "xx"]))
+def test_never_raises_on_arbitrary_text(title: str, text: str, lang: str | None) -> None:
+    fields = extract_fields(title, text, lang)
+    assert isinstance(fields, EventFields)
+    assert fields.amount is None or fields.amount > 0
+    assert (fields.amount is None) == (fields.currency is None)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "The ICO",
+                " fined ",
+                "Clearview AI",
+                " £7.5m",
+                " (€8.85m)",
+                ", ",
+                ". ",
+                "la CNIL",
+                " inflige ",
+                " à ",
+                "l'Autorité de la concurrence",
+                " 20 millions d'euros",
+                "Inc",
+                " has been ",
+                " by ",
+                "\n",
+                " ordered ",
+                " to ",
+                "Google",
+                " up to 4%",
+                "«",
+                "’s ",
+            ]
+        ),
+        max_size=25,
+    ).map("".join)
+)
+def test_never_raises_on_enforcement_like_noise(text: str) -> None:
+    fields = extract_fields(text[:60], text, "fr")
+    assert fields.target is None or fields.target.strip() == fields.target
