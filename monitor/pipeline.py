@@ -80,6 +80,7 @@ async def run_once(
         if progress:
             progress(report)
     analysis = await analyse(app, new_ids, now)
+    analysis.update(await deliver(app, now))
     return RunReport(feeds=tuple(reports), new_article_ids=tuple(new_ids), analysis=analysis,
                      seconds=time.perf_counter() - started)
 
@@ -210,3 +211,10 @@ async def analyse(app: App, article_ids: list[int], now: datetime) -> dict[str, 
     from monitor.analysis import analyse_articles
 
     return await analyse_articles(app, article_ids, now)
+
+
+async def deliver(app: App, now: datetime) -> dict[str, int]:
+    """Send what the outbox holds due through the enabled channels (see `monitor.analysis`)."""
+    from monitor.analysis import deliver as deliver_due
+
+    return await deliver_due(app, now)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.store.articles import ArticleRepo
+from monitor.store.classifications import ClassificationRepo
 from monitor.store.db import open_database, schema_version
 from monitor.store.digest import DigestRepo
 from monitor.store.feeds import FeedRepo
@@ -32,6 +33,7 @@ class Store:
         self.db: Database = open_database(self.path)
         self.feeds = FeedRepo(self.db)
         self.articles = ArticleRepo(self.db)
+        self.classifications = ClassificationRepo(self.db)
         self.digests = DigestRepo(self.db)
         self.labels = LabelRepo(self.db)
         self.alerts = AlertRepo(self.db)
