@@ -25,7 +25,7 @@ from monitor.classify.cues import find_cues
 from monitor.classify.textfold import fold_lower
 from monitor.models import ACTIONS
 
-CUES_VERSION = "cues-3"  # bump on any change below: shipped heads must be retrained
+CUES_VERSION = "cues-4"  # bump on any change below: shipped heads must be retrained
 # Lead cues read the first ~2 sentences: that is where news names the actor and the
 # action, and cross-validation was the same as with 600 characters at half the cost.
 CUE_LEAD_CHARS = 300
@@ -37,7 +37,8 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     # Sanction verbs that name no particular action (so `cues.py` does not list them).
     "sanctioned": (
         r"\bsanctionn\w*", r"\binflig\w*", r"\becop\w*", r"\bfrapp\w*", r"\bepingl\w*",
-        r"\bsomm(?:e|ee|es|ees)\s+de\b", r"\bcondamn\w*", r"\bhit\s+with\b", r"\bpunish\w*",
+        r"\bsomm(?:e|ee|es|ees)\s+de\b", r"\bcondamn\w*",
+        r"\bhit(?:s|ting)?\s+(?:\S+\s+){0,3}?with\b", r"\bpunish\w*",
         r"\bpuni(?:t|e|s)?\b", r"\bcrack(?:s|ed)?\s+down\b", r"\bcrackdown\b",
         r"\bimpos\w*\s+(?:an?\s+|the\s+)?(?:\S+\s+)?(?:fine|penalty|sanction|ban)\b",
         r"\bstrip\w*\s+(?:\S+\s+){0,3}?licen[cs]e\b", r"\brestrei?n\w*",
@@ -63,7 +64,8 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         r"\bdismiss\w*", r"\bthrows?\s+out\b", r"\bthrown\s+out\b", r"\bclears?\b", r"\bcleared\b",
         r"\b(?:drops?|dropped|closes?|closed|ends?|ended|abandons?|abandoned)\b(?:\s+\S+){0,3}?\s+"
         r"(?:probe|investigation|inquiry|case|proceedings|lawsuit|suit|charges)\b",
-        r"\bscrap\w*", r"\bwaive\w*", r"\bchalleng\w*", r"\brenonc\w*",
+        # "scraps/scrapped" drop a measure; "scraped/scraping" (collect data) must not match
+        r"\bscrap(?:s|ped|ping)?\b", r"\bwaive\w*", r"\bchalleng\w*", r"\brenonc\w*",
         r"\bfait\s+appel\b", r"\ben\s+appel\b", r"\bcontest\w*", r"\brejet\w*", r"\brejette\w*",
         r"\bclot\b", r"\bcloture\w*", r"\bclass\w*\s+sans\s+suite\b", r"\babandonn\w*",
         r"\bautoris\w*", r"\bfeu\s+vert\b", r"\bvalid\w*\b",
