@@ -45,15 +45,17 @@ async def analyse_articles(app: App, article_ids: list[int], now: datetime) -> d
     Ids that are unknown are skipped; ids already assigned to a story are
     "repeat" assignments and change nothing.
     """
-    rows = [r for r in (app.store.articles.get(i) for i in article_ids) if r is not None]
+    rows: list[dict[str, Any]] = [
+        r for r in (app.store.articles.get(i) for i in article_ids) if r is not None]
     if not rows:
         return {}
-    classifier = classifier_of(app)
+    # loading the model takes seconds: in a thread too, so polling goes on meanwhile
+    classifier = await asyncio.to_thread(classifier_of, app)
     verdicts, vectors = await asyncio.to_thread(_classify, classifier, rows)
     clusterer = clusterer_of(app, now)
     with app.store.db.atomic():
         for row, verdict in zip(rows, verdicts, strict=True):
-            app.store.classifications.save(int(row["id"]), verdict, now)
+            app.store.classifications.save(row["id"], verdict, now)
     assignments = _assign(app, clusterer, rows, verdicts, vectors, now)
     alerts = _refresh(app, [a.story_id for a in assignments if a.changed], now)
     counts: Counter[str] = Counter(v.label for v in verdicts)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
-from urllib.parse import urlsplit
 
 from monitor.config import DEMO_SCHEME, Settings
 from monitor.models import Feed

@@ -240,7 +240,7 @@ def _build(cls: type[Any], data: Any, where: str) -> Any:
 def _coerce(hint: Any, raw: Any, where: str) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, raw, where)
     if origin in (types.UnionType, typing.Union):
         if raw is None and type(None) in args:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -20,12 +21,18 @@ def monitor(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """README line 1 on a fresh store: (store path, what the first run printed)."""
     db = tmp_path_factory.mktemp("demo") / "monitor.db"
     first = monitor("--config", str(REPO / "config.toml"), "--db", str(db), "run", "--once")
     assert first.returncode == 0, first.stderr
     assert re.search(r"4 feeds \(4 ok, 0 failed\), \d+ new articles", first.stdout), first.stdout
-    return db
+    return db, first.stdout
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_run: tuple[Path, str]) -> Path:
+    return demo_run[0]
 
 
 def test_demo_fills_the_store_in_both_languages(demo_db: Path) -> None:
@@ -74,3 +81,72 @@ def test_bad_config_exits_with_a_clear_error(tmp_path: Path) -> None:
     cfg.write_text("[fetch]\nmax_bytes = 'lots'\n")
     out = monitor("--config", str(cfg), "run", "--once")
     assert out.returncode != 0 and "fetch.max_bytes: must be an integer" in out.stderr
+
+
+def test_founding_story_is_one_alert_with_its_three_sources(demo_run: tuple[Path, str]) -> None:
+    db, printed = demo_run
+    # the console channel printed each alert once, the founding story among them
+    assert len(re.findall(r"^ALERT story-\d+ v\d+ \[Enforcement\] ICO → Clearview AI: fine",
+                          printed, re.M)) == 1
+    out = monitor("--config", str(REPO / "config.toml"), "--db", str(db), "alerts", "--json")
+    assert out.returncode == 0, out.stderr
+    alerts = [json.loads(line) for line in out.stdout.splitlines()]
+    founding = [a for a in alerts if a["authority"] == "ICO" and a["target"] == "Clearview AI"]
+    assert len(founding) == 1
+    [a] = founding
+    assert (a["label"], a["action"], a["amount"], a["currency"], a["country"]) == (
+        "enforcement", "fine", 7552800, "GBP", "GB")
+    assert a["languages"] == ["en", "fr"] and len(a["sources"]) == 3
+    assert {s["outlet"] for s in a["sources"]} == {
+        "Tech Policy Wire", "Euro Digital News", "Le Journal du Numérique"}
+    # the look-alike Clearview fines (CNIL, Garante) and formal notice are other alerts
+    others = {(x["authority"], x["action"]) for x in alerts if x["target"] == "Clearview AI"}
+    assert others == {("ICO", "fine"), ("CNIL", "fine"), ("Garante", "fine"),
+                      ("CNIL", "formal_notice")}
+    with Store(db) as store:  # every article was classified and put in a story
+        assert store.db.execute("SELECT count(*) FROM articles WHERE story_id IS NULL"
+                                ).fetchone()[0] == 0
+        assert store.db.execute("SELECT count(*) FROM classifications").fetchone()[0] == \
+            store.articles.count()
+
+
+def test_search_finds_the_founding_story_in_both_languages(demo_db: Path) -> None:
+    out = monitor("--config", str(REPO / "config.toml"), "--db", str(demo_db),
+                  "search", "clearview")
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"^#\d+ \[en\] 2022-05-23 ", out.stdout, re.M)
+    assert re.search(r"^#\d+ \[fr\] 2022-05-23 ", out.stdout, re.M)
+    assert "[Clearview]" in out.stdout  # the match is highlighted
+
+
+def test_digest_of_the_demo_day_lists_the_founding_story_once(
+        demo_db: Path, tmp_path: Path) -> None:
+    from notify_email.smtp_helpers import RECIPIENTS, SmtpServer
+
+    server = SmtpServer()
+    try:
+        cfg = tmp_path / "config.toml"
+        cfg.write_text(
+            f"[store]\npath = {json.dumps(str(demo_db))}\n\n[digest]\n"
+            f"enabled = true\ntimezone = \"Europe/London\"\n"
+            f"recipients = {json.dumps(RECIPIENTS)}\n"
+            f"smtp_host = \"127.0.0.1\"\nsmtp_port = {server.port}\n", encoding="utf-8")
+        html_path = tmp_path / "d.html"
+        out = monitor("--config", str(cfg), "digest", "--date", "2022-05-23",
+                      "--out", str(html_path))
+        assert out.returncode == 0, out.stderr
+        html = html_path.read_text(encoding="utf-8")
+        assert html.count("ICO → Clearview AI · Fine £7,552,800") == 1  # one story block
+        assert html.count("Languages: EN, FR · 3 sources") == 1
+        assert "Le Journal du Numérique" in html and "Euro Digital News" in html
+        for _ in range(2):
+            sent = monitor("--config", str(cfg), "digest", "--date", "2022-05-23", "--send")
+            assert sent.returncode == 0, sent.stderr
+        # sent twice, delivered once per recipient, each with the founding story once
+        assert sorted(to for r in server.handler.received for to in r.rcpt_tos) == sorted(
+            RECIPIENTS)
+        for r in server.handler.received:
+            text = r.message.get_body(("plain",)).get_content()
+            assert text.count("ICO → Clearview AI · Fine £7,552,800") == 1
+    finally:
+        server.stop()

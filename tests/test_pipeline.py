@@ -29,7 +29,8 @@ def feed(base: str, n: int) -> str:
         f"<guid>g{i}</guid><pubDate>Mon, 23 May 2022 10:0{i}:00 GMT</pubDate>"
         f"<description>Summary of story {i} with enough words to stand alone.</description></item>"
         for i in range(n))
-    return f"<rss version='2.0'><channel><title>T</title><language>en</language>{items}</channel></rss>"
+    return (f"<rss version='2.0'><channel><title>T</title><language>en</language>{items}"
+            "</channel></rss>")
 
 
 def run(settings, store=None):  # type: ignore[no-untyped-def]

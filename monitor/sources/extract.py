@@ -54,7 +54,7 @@ def extract_page(html: bytes | str, *, url: str) -> tuple[PageContent | None, st
         )
     except (ValueError, TypeError, ParserError) as e:  # malformed markup deep inside lxml
         return None, f"extraction failed: {type(e).__name__}: {e}"
-    if doc is None or not getattr(doc, "text", None):
+    if doc is None or isinstance(doc, dict) or not doc.text:  # dict: only with as_dict=True
         return None, "no main text found"
     page_lang, captions = _page_hints(html)
     title = normalise_space(doc.title or "") or None

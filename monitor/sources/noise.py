@@ -40,7 +40,9 @@ NOISE_LINE = re.compile(r"^\s*(?:" + "|".join(_LINE_PATTERNS) + r")\s*$", re.IGN
 _SHORT_CAPTION = re.compile(r"^.{0,200}\((photo|image|credit|crédit)[^)]*\)\s*$", re.IGNORECASE)
 
 
-def strip_noise(text: str, *, title: str | None = None, captions: frozenset[str] = frozenset()) -> str:
+def strip_noise(
+    text: str, *, title: str | None = None, captions: frozenset[str] = frozenset()
+) -> str:
     """Drop boilerplate lines from extracted text; keep every other line as is.
 
     Args:

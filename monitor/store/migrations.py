@@ -62,7 +62,7 @@ def m001_feeds_and_articles(db: Database) -> None:
         CREATE INDEX idx_articles_story ON articles(story_id);
         """
     )
-    db["articles"].enable_fts(
+    db.table("articles").enable_fts(
         ["title", "text"], fts_version="FTS5", tokenize=FTS_TOKENIZER, create_triggers=True
     )
 

@@ -67,7 +67,9 @@ def test_sigterm_stops_in_flight_work_and_exits_zero_in_time(tmp_path, http_serv
                           daemon={"jitter_s": 0, "shutdown_timeout_s": SHUTDOWN_S,
                                   "log_format": "json"})
     with DaemonProcess(config) as d:
-        d.wait_for(lambda: d.count() >= 12, 40, "the three fast feeds")
+        d.wait_for(lambda: d.count() >= 12 and d.query(
+            "SELECT count(*) FROM feeds WHERE last_status = 'ok'")[0][0] == 3, 40,
+            "the three fast feeds")
         code, report = _health(config)
         assert report["daemon_running"] is True and report["counts"]["ok"] == 3  # type: ignore[index]
         assert code == 0, report  # "slow" is still being polled: never_polled is healthy

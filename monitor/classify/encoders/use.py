@@ -15,7 +15,8 @@ import numpy as np
 from monitor.classify.base import Vectors
 from monitor.errors import ModelError
 
-MAX_CHARS = 2000  # USE is a bag-of-n-grams DAN: the lead carries the signal; long texts only cost time
+# USE is a bag-of-n-grams DAN: the lead carries the signal; long texts only cost time.
+MAX_CHARS = 2000
 
 
 class UniversalSentenceEncoder:
