@@ -139,6 +139,11 @@ def test_same_target(a: str, b: str | None, same: bool) -> None:
         "an initial coin offering (ICO) raised funds",
         "The AP reported the news from Washington",
         "Meeting in Brussels, ministers agreed",
+        "APPLE HAS BEEN FINED, SAYS REPORT",
+        "Modern ART is on show; the CAC 40 fell",
+        "OLAF SCHOLZ MEETS MACRON IN BERLIN",
+        "selon un sondage CSA pour CNews",
+        "Acer launched a new laptop in Taiwan; ACER SHARES ROSE",
     ],
 )
 def test_no_authority_in_ordinary_words(text: str) -> None:
@@ -160,6 +165,12 @@ def test_no_authority_in_ordinary_words(text: str) -> None:
         ("the Czech ÚOOÚ", "ÚOOÚ"),
         ("New York Attorney General Letitia James", "New York Attorney General"),
         ("Birmingham City Council prosecuted the chain", "Birmingham City Council"),
+        ("le gendarme du nucléaire a mis en demeure EDF", "ASNR"),
+        ("l'AMF québécoise a sanctionné le courtier", "AMF Québec"),
+        ("La HAS recommande le remboursement du médicament", "HAS"),
+        ("Hong Kong's SFC fined the bank", "SFC"),
+        ("Japan's FSA ordered the exchange to improve", "Japan FSA"),
+        ("the Australian Electoral Commission said", "Australian Electoral Commission"),
     ],
 )
 def test_finds_authority_nicknames(text: str, name: str) -> None:
