@@ -102,7 +102,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=64)
     args = parser.parse_args()
     clf = Classifier.from_settings(ClassifySettings())
-    print(f"encoder {clf.encoder.name} {clf.encoder.version}; head {clf.head.version}; "
+    print(f"encoder {clf.encoder.name} {clf.encoder.version}; labels {clf.version}; "
           f"batch {args.batch}; best of {args.rounds} rounds")
     print(f"{'texts':<16}{'n':>5}{'chars':>7}{'flagged':>9}{'raw art/s':>11}{'full art/s':>12}"
           f"{'ratio':>7}{'cues ms':>9}{'fields ms':>11}")

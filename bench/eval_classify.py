@@ -102,12 +102,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--head", default=None, help="head .json (default: the shipped head)")
     parser.add_argument("--split", default="heldout", choices=("heldout", "train"))
+    parser.add_argument("--zero-shot", default=None, metavar="NLI_MODEL",
+                        help="score labels with this NLI model (hub id in the local cache, "
+                             "or a directory) instead of the head")
     args = parser.parse_args()
-    clf = Classifier.from_settings(ClassifySettings(head=args.head))
+    clf = Classifier.from_settings(ClassifySettings(head=args.head,
+                                                    zero_shot_model=args.zero_shot))
     examples = [e for e in load_examples() if e.split == args.split]
     verdicts = clf.classify([Doc(title=e.title, text=e.text, lang=e.lang) for e in examples])
-    print(f"{args.split} split; encoder {clf.encoder.name}; head {clf.head.version} "
-          f"(trained on data {clf.head.meta.data_hash}); min_score {clf.min_score}")
+    trained = f" (trained on data {clf.head.meta.data_hash})" if clf.scorer is None else ""
+    print(f"{args.split} split; encoder {clf.encoder.name}; labels from {clf.version}{trained}; "
+          f"min_score {clf.min_score}")
     label_table(examples, verdicts)
     field_table(examples, verdicts)
     confusion(examples, verdicts)

@@ -65,6 +65,9 @@ class ClassifySettings:
     threads: int = 2
     head: str | None = None  # path to a trained head; None -> the shipped head
     min_score: float = 0.5  # below this an enforcement/investigation verdict becomes "other"
+    # An NLI model (hub id or directory, e.g. an mDeBERTa XNLI model): zero-shot label
+    # probabilities instead of the trained head; the encoder still embeds for dedup.
+    zero_shot_model: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

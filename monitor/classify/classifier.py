@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -82,33 +83,74 @@ def combine(label: Label, fields: EventFields) -> EventFields:
     return fields if fields.action else dataclasses.replace(fields, action="other")
 
 
+class LabelScorer(Protocol):
+    """Label probabilities straight from texts (an NLI zero-shot model), instead of a head."""
+
+    name: str
+    version: str
+    labels: tuple[Label, ...]
+
+    def probabilities(self, texts: Sequence[str]) -> Any: ...
+
+
 class Classifier:
     """Classifies documents in batches; one encoder call per batch.
 
     Args:
-        encoder: any `Encoder`; must be the one `head` was trained for.
-        head: the trained head.
+        encoder: any `Encoder`; must be the one `head` was trained for. Its
+            vectors also serve story clustering.
+        head: the trained head; None when `scorer` gives the probabilities.
         min_score: see `decide`.
         extract: the field extractor (a seam for tests).
+        scorer: a zero-shot `LabelScorer` used instead of the head.
     """
 
     def __init__(
         self,
         encoder: Encoder,
-        head: Head,
+        head: Head | None,
         *,
         min_score: float = 0.5,
         extract: FieldExtractor = extract_fields,
+        scorer: LabelScorer | None = None,
     ) -> None:
-        head.check(encoder, cues=CUES_VERSION)
+        if head is None and scorer is None:
+            raise ModelError("a classifier needs a trained head or a zero-shot scorer")
+        if head is not None and scorer is None:
+            head.check(encoder, cues=CUES_VERSION)
         self.encoder = encoder
         self.head = head
+        self.scorer = scorer
         self.min_score = min_score
         self._extract = extract
 
+    @property
+    def labels(self) -> tuple[Label, ...]:
+        """Label order of the probability rows."""
+        if self.scorer is not None:
+            return tuple(self.scorer.labels)
+        assert self.head is not None
+        return tuple(self.head.labels)
+
+    @property
+    def version(self) -> str:
+        """What produced the probabilities: the head's version or the NLI model's."""
+        if self.scorer is not None:
+            return f"{self.scorer.name}@{self.scorer.version}"
+        assert self.head is not None
+        return self.head.version
+
     @classmethod
     def from_settings(cls, settings: ClassifySettings) -> Classifier:
-        """Build the encoder and load the head that `settings` name."""
+        """Build the encoder and load the head (or the zero-shot model) that `settings` name."""
+        if settings.zero_shot_model:
+            from monitor.classify.zeroshot import ZeroShotScorer
+
+            scorer = ZeroShotScorer(settings.zero_shot_model, device=settings.device,
+                                    batch_size=settings.batch_size,
+                                    max_length=settings.max_length, threads=settings.threads)
+            return cls(make_encoder(settings), None, min_score=settings.min_score,
+                       scorer=scorer)
         head = Head.load(settings.head)
         return cls(make_encoder(settings), head, min_score=settings.min_score)
 
@@ -133,12 +175,16 @@ class Classifier:
     ) -> list[Classification]:
         if not docs:
             return []
-        cues = cue_matrix(pairs) if self.head.meta.n_cues else None
-        probs = self.head.probabilities(vectors, cues)
+        if self.scorer is not None:
+            probs = self.scorer.probabilities([_join(title, lead) for title, lead in pairs])
+        else:
+            assert self.head is not None
+            cues = cue_matrix(pairs) if self.head.meta.n_cues else None
+            probs = self.head.probabilities(vectors, cues)
         return [self._verdict(doc, row) for doc, row in zip(docs, probs, strict=True)]
 
     def _verdict(self, doc: Doc, probs: Sequence[float]) -> Classification:
-        label, score = decide(probs, self.head.labels, self.min_score)
+        label, score = decide(probs, self.labels, self.min_score)
         # Field extraction is skipped for "other": most articles are, and it is all regexes.
         fields = EventFields() if label == "other" else self._extract(doc.title, doc.text, doc.lang)
         return Classification(
@@ -146,5 +192,5 @@ class Classifier:
             score=round(score, 4),
             fields=combine(label, fields),
             model=self.encoder.name,
-            model_version=self.head.version,
+            model_version=self.version,
         )

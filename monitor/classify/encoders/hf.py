@@ -131,11 +131,13 @@ def _resolve_source(model: str) -> str:
     return model
 
 
-def _load(transformers: Any, model: str, source: str, device: str) -> tuple[Any, Any]:
+def _load(transformers: Any, model: str, source: str, device: str,
+          auto_class: str = "AutoModel") -> tuple[Any, Any]:
+    """Tokenizer and model (`transformers.<auto_class>`) from local files, on `device`."""
     transformers.utils.logging.disable_progress_bar()  # a daemon's log is not a terminal
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(source, local_files_only=True)
-        encoder = transformers.AutoModel.from_pretrained(source, local_files_only=True)
+        encoder = getattr(transformers, auto_class).from_pretrained(source, local_files_only=True)
     except OSError as e:
         if Path(source).is_dir():
             raise ModelError(f"{model}: cannot load model from directory: {e}") from e
