@@ -252,9 +252,11 @@ def cluster_documents(docs: Sequence[InputDoc], verdicts: Sequence[Classificatio
         items = []
         for i in order:
             d, v = docs[i], verdicts[i]
-            doc = ClusterDoc(id=_insert(store, i, d, now), title=d.title, text=d.text,
+            # In a batch, documents "arrive" in event-time order: the window slides with them.
+            arrived = (event_time(d.published, None) or now).isoformat()
+            doc = ClusterDoc(id=_insert(store, i, d, arrived), title=d.title, text=d.text,
                              lang=d.lang, published=d.published, source=d.source,
-                             fetched=now.isoformat())
+                             fetched=arrived)
             items.append(ClusterItem(doc=doc, vector=vectors[i], fields=v.fields, label=v.label,
                                      score=v.score))
         clusterer = StoryClusterer(vectors.shape[1], settings, model=model)
@@ -263,11 +265,11 @@ def cluster_documents(docs: Sequence[InputDoc], verdicts: Sequence[Classificatio
     return [by_input[i] for i in range(len(docs))]
 
 
-def _insert(store: Store, n: int, doc: InputDoc, now: datetime) -> int:
+def _insert(store: Store, n: int, doc: InputDoc, fetched: str) -> int:
     article = Article(
         url=f"urn:monitor-cluster:{n}", guid=None, feed=CLI_FEED, source=doc.source,
         title=doc.title, summary="", text=doc.text, lang=doc.lang, published=doc.published,
-        fetched=now.isoformat(), content_hash=hashlib.sha256(doc.text.encode()).hexdigest())
+        fetched=fetched, content_hash=hashlib.sha256(doc.text.encode()).hexdigest())
     article_id = store.articles.insert(article)
     assert article_id is not None  # fresh store, unique URLs
     return article_id

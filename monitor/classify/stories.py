@@ -14,9 +14,14 @@ article:
 3. else a new story.
 
 Cost per article does not grow with the store: both indexes hold only the
-window (items older than `window_days` behind the newest article are
-evicted). Does not own: SQL (`monitor.store.stories`), embedding (the
-Encoder) or field extraction (`fields.py`); `monitor.clustering` wires them.
+window: an item leaves them `window_days` after it *arrived* (fetched, else
+its event time), behind the latest arrival. Matching itself compares event
+times (published, else fetched). Evicting by arrival rather than by event
+time keeps a back-fill intact: a first poll that brings months of items feed
+by feed, newest first, must not evict one outlet's report of an event before
+another outlet's report of it is analysed. Does not own: SQL
+(`monitor.store.stories`), embedding (the Encoder) or field extraction
+(`fields.py`); `monitor.clustering` wires them.
 """
 
 from __future__ import annotations
@@ -135,6 +140,12 @@ def event_time(published: str | None, fetched: str | None) -> datetime | None:
     return got
 
 
+def arrival_time(doc: ClusterDoc, event_ts: float) -> float:
+    """When `doc` reached us (its fetch time), never before its event time."""
+    got = _parse(doc.fetched)
+    return event_ts if got is None else max(got.timestamp(), event_ts)
+
+
 class StoryClusterer:
     """Assigns articles to same-event stories; state is in memory, bounded by the window."""
 
@@ -154,9 +165,10 @@ class StoryClusterer:
         self._near = NearDuplicateIndex(threshold=self.settings.minhash_threshold,
                                         num_perm=self.settings.num_perm)
         self._items: dict[int, tuple[int, float, int]] = {}  # article -> (story, ts, root)
-        self._heap: list[tuple[float, int]] = []
+        self._heap: list[tuple[float, int]] = []  # (arrival ts, article): eviction order
         self._stories: dict[int, StoryState] = {}
-        self._horizon = float("-inf")
+        self._horizon = float("-inf")  # newest event time seen (dates undated articles)
+        self._arrived = float("-inf")  # newest arrival seen (drives eviction)
         self._next_id = 1
 
     def stats(self) -> dict[str, int]:
@@ -175,7 +187,9 @@ class StoryClusterer:
         if doc.id in self._items:
             return self._repeat(doc.id)
         member = self._member(doc, fields or EventFields(), label, score, None)
-        self._advance(member.ts)
+        self._horizon = max(self._horizon, member.ts)
+        arrival = arrival_time(doc, member.ts)
+        self._advance(arrival)
         sig = signature if signature is not None else self.signature_of(doc)
         vec = np.asarray(vector, dtype=np.float32).reshape(self.dim)
         match = self._near_duplicate(sig, member) or self._similar(vec, member)
@@ -185,7 +199,7 @@ class StoryClusterer:
         else:
             story_id = match.story_id
             member = replace(member, duplicate_of=match.duplicate_of)
-        self._index(story_id, member, vec, sig)
+        self._index(story_id, member, vec, sig, arrival)
         state = self._stories[story_id]
         changed = state.publish(self.policy, new_outlet=state.absorb(member))
         assert state.story is not None
@@ -199,18 +213,21 @@ class StoryClusterer:
         """Rebuild the state from stored recent stories (their members and records).
 
         Every member counts towards its story's facts and outlets; only those
-        inside the window (behind the newest member) enter the indexes.
+        that arrived inside the window (behind the latest arrival) enter the indexes.
         """
         rows = sorted(((self._member(m.doc, m.fields, m.label, m.score, m.duplicate_of), m)
                        for m in members), key=lambda r: (r[0].ts, r[0].article_id))
         if rows:
             self._horizon = max(self._horizon, rows[-1][0].ts)
-        cutoff = self._horizon - self.window_s
+        arrivals = {m.article_id: arrival_time(s.doc, m.ts) for m, s in rows}
+        self._arrived = max(self._arrived, *arrivals.values()) if arrivals else self._arrived
+        cutoff = self._arrived - self.window_s
         for member, stored in rows:
             state = self._stories.setdefault(stored.story_id, StoryState(stored.story_id))
             state.absorb(member)
-            if member.ts >= cutoff and member.article_id not in self._items:
-                self._index(stored.story_id, member, stored.vector, stored.signature)
+            arrival = arrivals[member.article_id]
+            if arrival >= cutoff and member.article_id not in self._items:
+                self._index(stored.story_id, member, stored.vector, stored.signature, arrival)
         records = {s.id: s for s in stories}
         for sid in list(self._stories):
             state = self._stories[sid]
@@ -235,10 +252,10 @@ class StoryClusterer:
                        label=label, score=score, duplicate_of=duplicate_of,
                        outlet=dedup.fold(doc.source) or doc.source)
 
-    def _advance(self, ts: float) -> None:
-        """Move the window forward to `ts` and forget everything that fell out of it."""
-        self._horizon = max(self._horizon, ts)
-        cutoff = self._horizon - self.window_s
+    def _advance(self, arrival: float) -> None:
+        """Move the window forward to `arrival`; forget what arrived before it by a window."""
+        self._arrived = max(self._arrived, arrival)
+        cutoff = self._arrived - self.window_s
         while self._heap and self._heap[0][0] < cutoff:
             _, article_id = heapq.heappop(self._heap)
             story_id, _, _ = self._items.pop(article_id)
@@ -251,10 +268,10 @@ class StoryClusterer:
                     del self._stories[story_id]
 
     def _index(self, story_id: int, member: Member, vector: npt.ArrayLike | None,
-               sig: Signature | None) -> None:
+               sig: Signature | None, arrival: float) -> None:
         root = member.duplicate_of if member.duplicate_of is not None else member.article_id
         self._items[member.article_id] = (story_id, member.ts, root)
-        heapq.heappush(self._heap, (member.ts, member.article_id))
+        heapq.heappush(self._heap, (arrival, member.article_id))
         if vector is not None:
             self._vectors.add(member.article_id, vector)
         if sig is not None:

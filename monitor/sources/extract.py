@@ -20,7 +20,7 @@ from lxml.etree import ParserError
 
 from monitor.models import Article, FeedItem
 from monitor.sources.lang import choose_lang
-from monitor.sources.noise import strip_noise
+from monitor.sources.noise import strip_noise, strip_site_suffix
 from monitor.sources.text import normalise_space
 
 MIN_TEXT_CHARS = 200  # below this the "article" is a teaser or an error page; use the summary
@@ -57,7 +57,7 @@ def extract_page(html: bytes | str, *, url: str) -> tuple[PageContent | None, st
     if doc is None or isinstance(doc, dict) or not doc.text:  # dict: only with as_dict=True
         return None, "no main text found"
     page_lang, captions = _page_hints(html)
-    title = normalise_space(doc.title or "") or None
+    title = strip_site_suffix(normalise_space(doc.title or ""), doc.sitename) or None
     text = strip_noise(normalise_space(doc.text or ""), title=title, captions=captions)
     if len(text) < MIN_TEXT_CHARS:
         return None, f"main text too short ({len(text)} chars)"

@@ -68,3 +68,38 @@ def strip_noise(
 
 def _fold(s: str) -> str:
     return " ".join(s.lower().split())
+
+
+# Separators between a headline and the site name in <title>/og:title ("X | CBC News").
+_TITLE_SEP = re.compile(r"\s+(?:\||·|•|\*|::|–|—|-)\s+")
+_DOMAINISH = re.compile(r"^[\w.-]+\.(?:com|net|org|ca|fr|co\.uk|uk|be|ch|eu|io|info|news)$",
+                        re.IGNORECASE)
+_BYLINE = re.compile(r"^(?:by|par)\s+\S.{0,60}$", re.IGNORECASE)
+
+
+def strip_site_suffix(title: str, sitename: str | None = None) -> str:
+    """Drop trailing site furniture from a page title: "Headline | TechCrunch" -> "Headline".
+
+    A trailing segment goes when it names the site (`sitename`, or a domain-like
+    word), or is a byline ("by Jane Doe"); after " | " or " * " (not used inside
+    headlines) any last segment of at most four words goes too. At least three
+    words of headline always remain, so "Epstein ... - then ..." keeps its dash.
+    """
+    site = _fold(sitename or "")
+    out = title.strip()
+    while True:
+        seps = list(_TITLE_SEP.finditer(out))
+        if not seps:
+            return out
+        cut = seps[-1]
+        head, last, sep = out[: cut.start()], out[cut.end() :].strip(), cut.group().strip()
+        folded = _fold(last)
+        furniture = (
+            (bool(site) and bool(folded) and (folded in site or site in folded))
+            or _DOMAINISH.match(last) is not None
+            or _BYLINE.match(last) is not None
+            or (sep in ("|", "*") and len(last.split()) <= 4)
+        )
+        if len(head.split()) < 3 or not furniture:
+            return out
+        out = head.rstrip()

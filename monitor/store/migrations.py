@@ -251,3 +251,10 @@ def m004_analyst_views(db: Database) -> None:
         GROUP BY 1, 2, 3
         """
     )
+
+
+@migrations()
+def m005_articles_fetched_index(db: Database) -> None:
+    # The clusterer restores the stories that received articles lately (by fetch time),
+    # and the daemon looks for unanalysed recent articles: both filter on `fetched`.
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_fetched ON articles(fetched)")

@@ -60,6 +60,11 @@ def _story(row: dict[str, Any]) -> Story:
     )
 
 
+# Stories that received an article at or after the parameter (fetch time, ISO-8601 UTC).
+_ARRIVED_SINCE = ("SELECT DISTINCT story_id FROM articles "
+                  "WHERE fetched >= ? AND story_id IS NOT NULL")
+
+
 class StoryRepo:
     """Reads and writes `stories`, `article_vectors`, `article_signatures` and story links."""
 
@@ -104,9 +109,13 @@ class StoryRepo:
         return _story(dict(zip([c[0] for c in cur.description], row, strict=True)))
 
     def recent(self, since: str) -> list[Story]:
-        """Stories last seen at or after `since` (ISO-8601), oldest id first."""
+        """Stories with an article fetched at or after `since` (ISO-8601 UTC), oldest id first.
+
+        Arrival, not event time: a story about an old event that we received
+        today is recent for the clusterer.
+        """
         cur = self._db.execute(
-            "SELECT * FROM stories WHERE last_seen >= ? ORDER BY id", [since[:19]])
+            f"SELECT * FROM stories WHERE id IN ({_ARRIVED_SINCE}) ORDER BY id", [since[:19]])
         cols = [c[0] for c in cur.description]
         return [_story(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
 
@@ -114,10 +123,10 @@ class StoryRepo:
         return int(self._db.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()[0])
 
     def recent_members(self, since: str, *, model: str) -> list[MemberRow]:
-        """Every article of the stories last seen at or after `since`, oldest first.
+        """Every article of the stories that received an article since `since`, oldest first.
 
-        Goes through `stories.last_seen` (indexed) and `articles.story_id`
-        (indexed), so a restart reads the recent stories, not the whole store.
+        Goes through `articles.fetched` and `articles.story_id` (both indexed),
+        so a restart reads the recent stories, not the whole store.
         """
         cur = self._db.execute(
             f"""SELECT a.id, a.story_id, a.title, a.text, a.lang, a.source, a.published,
@@ -129,7 +138,7 @@ class StoryRepo:
                 LEFT JOIN article_vectors v ON v.article_id = a.id AND v.model = ?
                 LEFT JOIN article_signatures s ON s.article_id = a.id
                 LEFT JOIN classifications c ON c.article_id = a.id
-                WHERE st.last_seen >= ?
+                WHERE st.id IN ({_ARRIVED_SINCE})
                 ORDER BY coalesce(a.published, a.fetched), a.id""",
             [model, since[:19]])
         return [

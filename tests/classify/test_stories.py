@@ -263,6 +263,24 @@ def test_the_window_bounds_matching_and_memory(clusterer: StoryClusterer) -> Non
     assert clusterer.stats()["stories"] == 2
 
 
+def test_a_back_fill_out_of_event_order_keeps_old_stories_matchable(
+        clusterer: StoryClusterer) -> None:
+    # A first poll brings months of items, feed by feed: outlet A's May report, then its
+    # October news, then outlet B's May report of the same event, all fetched today.
+    today = "2026-12-03T12:00:00+00:00"
+    first = clusterer.assign(replace(doc(1, "2022-05-23T10:00:00Z"), fetched=today), vec(),
+                             ICO_CV)
+    clusterer.assign(replace(doc(2, "2022-10-20T10:00:00Z"), fetched=today),
+                     vec(0.0, axis=2), CNIL_CV)
+    other = clusterer.assign(replace(doc(3, "2022-05-23T16:00:00Z", source="City Post"),
+                                     fetched=today), vec(0.9, axis=3), ICO_CV)
+    assert other.story_id == first.story_id and other.reason == "similar"
+    # ...and the window still bounds memory: by arrival, eight days later it is gone
+    clusterer.assign(replace(doc(4, "2022-05-23T17:00:00Z"), fetched="2026-12-11T13:00:00Z"),
+                     vec(0.0, axis=4), ICO_BA)
+    assert clusterer.stats()["indexed"] == 1
+
+
 def test_a_syndicated_copy_is_a_duplicate_of_the_original(clusterer: StoryClusterer) -> None:
     body = " ".join(f"word{i}" for i in range(80))
     a = clusterer.assign(doc(1, "2022-05-23T10:00:00Z", text=f"LONDON (CPA) — {body}"),
