@@ -42,7 +42,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor import __version__, pipeline, procstats
 from monitor.app import App
 from monitor.config import Settings
-from monitor.errors import MonitorError, StoreError
+from monitor.errors import ModelError, MonitorError, StoreError
 from monitor.extensions import Extensions
 from monitor.health import daemon_running
 from monitor.logs import setup_logging
@@ -291,6 +291,11 @@ class Daemon:
             try:
                 await self._analyse(self.app, batch, self._clock())
                 self.counters["analysed"] += len(batch)
+            except ModelError as e:  # a model that cannot load: say it once, not per batch
+                if not self.counters["analysis_errors"]:
+                    log.error("analysis is off, articles are stored unanalysed until the "
+                              "next start: %s", e)
+                self.counters["analysis_errors"] += 1
             except Exception:  # the articles stay unanalysed in the store: next start retries
                 log.exception("analysis of %d articles failed", len(batch))
                 self.counters["analysis_errors"] += 1

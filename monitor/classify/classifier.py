@@ -74,12 +74,25 @@ def decide(
     return label, score
 
 
+def without_authority(probs: Sequence[float], labels: Sequence[Label]) -> tuple[Label, float]:
+    """The verdict for an "enforcement" article in which no authority can be found.
+
+    An enforcement event is a public authority sanctioning someone: with no
+    regulator, court or ministry named anywhere in the title or text, the
+    sanction is a private one (a sports body, an employer, a contract) or the
+    article is not about one. It becomes "other", scored with the probability
+    that it is not enforcement. Investigations are left alone: "the parquet",
+    "Washington" and other vague actors open inquiries the gazetteer misses.
+    """
+    return "other", 1.0 - float(probs[labels.index("enforcement")])
+
+
 def combine(label: Label, fields: EventFields) -> EventFields:
-    """Fields as reported for `label`: none for other, no action for an investigation."""
+    """Fields as reported for `label`: none for other; no action or amount for an investigation."""
     if label == "other":
         return EventFields()
-    if label == "investigation":
-        return dataclasses.replace(fields, action=None)
+    if label == "investigation":  # nothing imposed yet: an amount is a past or possible fine
+        return dataclasses.replace(fields, action=None, amount=None, currency=None)
     return fields if fields.action else dataclasses.replace(fields, action="other")
 
 
@@ -187,6 +200,8 @@ class Classifier:
         label, score = decide(probs, self.labels, self.min_score)
         # Field extraction is skipped for "other": most articles are, and it is all regexes.
         fields = EventFields() if label == "other" else self._extract(doc.title, doc.text, doc.lang)
+        if label == "enforcement" and fields.authority is None:
+            label, score = without_authority(probs, self.labels)
         return Classification(
             label=label,
             score=round(score, 4),

@@ -25,7 +25,7 @@ from monitor.classify.cues import find_cues
 from monitor.classify.textfold import fold_lower
 from monitor.models import ACTIONS
 
-CUES_VERSION = "cues-4"  # bump on any change below: shipped heads must be retrained
+CUES_VERSION = "cues-6"  # bump on any change below: shipped heads must be retrained
 # Lead cues read the first ~2 sentences: that is where news names the actor and the
 # action, and cross-validation was the same as with 600 characters at half the cost.
 CUE_LEAD_CHARS = 300
@@ -80,6 +80,8 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         r"\brapport\b", r"\betude\b", r"\bbilan\b", r"\bentretien\b", r"\btribune\b",
         r"\banalyse\b", r"\bappell?e\w*\s+a\b", r"\breclam\w*", r"\bpubli\w*",
         r"\bdata\s+shows?\b", r"\bfigures\b", r"\bstatisti\w*", r"\bchiffr\w*",
+        r"\bcomes?\s+into\s+(?:full\s+)?force\b", r"\btakes?\s+effect\b",
+        r"\bentre\w*\s+en\s+vigueur\b", r"\bs'applique\w*\b",
     ),
     "business": (
         r"\bearnings\b", r"\bprofits?\b", r"\brevenues?\b", r"\bshares?\b", r"\braises?\b",
@@ -93,11 +95,17 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         r"\bcampaign(?:ers|\s+group)\b", r"\bcomplain\w*",
         r"\baction\s+(?:collective|de\s+groupe)\b", r"\bplaintes?\b", r"\bassociation\w*",
         r"\bong\b", r"\bverser\b\s+(?:\S+\s+){0,6}?a\s+[A-Za-z]",
+        r"\bsettle\w*\s+(?:\S+\s+){0,3}?(?:lawsuit|suit|litigation|class\s+action|claims?)\b",
+        r"\bin\s+(?:an?\s+)?\S+\s+settlement\b", r"\baclu\b", r"\bnoyb\b",
+        r"\b(?:rights|privacy|civil\s+liberties|advocacy)\s+groups?\b",
+        r"\bquadrature\s+du\s+net\b", r"\bufc[- ]que\s+choisir\b",
     ),
     "person_or_sport": (
         r"\b(?:man|woman|driver|motorist|passenger|pensioner|teenager|landlord|footballer)\b",
-        r"\b(?:club|league|points|player|referee|fifa|uefa)\b",
+        r"\b(?:club|league|points|player|referee|fifa|uefa|tennis|wimbledon|tournament)\b",
+        r"\b(?:grand\s+prix|formula\s+one|f1|umpire|coach|athlete|cyclist|jockey)\b",
         r"\b(?:un\s+homme|une\s+femme|automobiliste|conducteur|passager|joueur|ligue|club)\b",
+        r"\b(?:joueuse|footballeur|tournoi|arbitre|entraineur|pilote|cycliste|roland-garros)\b",
     ),
     "country_sanctions": (
         r"\bsanctions?\s+(?:on|against)\b", r"\bembargo\w*", r"\btariffs?\b",
@@ -106,8 +114,16 @@ _GROUPS: dict[str, tuple[str, ...]] = {
 }
 _COMPILED = {name: re.compile("|".join(ps)) for name, ps in _GROUPS.items()}
 
+# Pairs whose co-occurrence means something neither does alone: a sanction that is
+# annulled, a sanction on a person or a sports club, a sanction a company merely
+# provisions for. A linear head cannot build these products itself.
+_PAIRS: tuple[tuple[str, str], ...] = (
+    ("sanction", "reversal"), ("sanction", "person_or_sport"), ("sanction", "business"),
+    ("sanction", "private"),
+)
 CUE_NAMES: tuple[str, ...] = (
     *(f"action_{a}" for a in ACTIONS), "sanction", "hypothetical", "authority", *_GROUPS,
+    *(f"{a}_and_{b}" for a, b in _PAIRS),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(
     f"{part}_{n}" for part in ("title", "lead") for n in CUE_NAMES
@@ -134,10 +150,13 @@ def _cues(text: str) -> list[bool]:
     found = find_cues(text)
     real = {c.action for c in found if not c.hypothetical}
     low = fold_lower(text)
+    groups = {name: rx.search(low) is not None for name, rx in _COMPILED.items()}
+    flags = {"sanction": bool(real) or groups["sanctioned"], **groups}
     return [
         *(a in real for a in ACTIONS),
         bool(real),
         any(c.hypothetical for c in found),
         bool(find_authorities(text)),
-        *(rx.search(low) is not None for rx in _COMPILED.values()),
+        *groups.values(),
+        *(flags[a] and flags[b] for a, b in _PAIRS),
     ]

@@ -63,7 +63,9 @@ _GENERIC = _words(
     banque assureur opérateur enseigne plateforme géant fabricant courtier chaîne laboratoire
     hôpital mairie ville distributeur éditeur site réseau agence prestataire fournisseur
     constructeur compagnie filiale startups banques opérateurs plateformes sites firms companies
-    lenders insurers retailers brokers airlines operators platforms"""
+    lenders insurers retailers brokers airlines operators platforms drugmaker drugmakers
+    automaker carmaker chipmaker pharma miner utility broadcaster publisher network
+    marketplace lab council trust charity school university"""
 )
 # Lower-case words that may stand between a verb and the name: "fines US facial recognition
 # firm Clearview AI", "sanctionne la société américaine Clearview AI".
@@ -138,6 +140,13 @@ _LEGAL = _words(
 )
 
 
+_NOT_AN_ORGANISATION = re.compile(
+    r"^(?:" + "|".join(sorted(_CURRENCY_CODES)) + r")\s*\d"  # "NOK 10m"
+    r"|\b(?:Act|Directive|Regulation|Code|Law|Bill|Rules?|Loi|Règlement|Directive|Code)$"
+    r"|^\d+G$",  # "4G", "5G"
+)
+
+
 def _clean(name: str) -> str | None:
     """Trim a raw name: stop words, leading articles, possessive, trailing dots."""
     toks = name.split()
@@ -154,6 +163,8 @@ def _clean(name: str) -> str | None:
     if low in _STOP or low in _GENERIC or low in _LEAD_DROP or not re.search(r"[^\W\d_]", out):
         return None
     if out.upper() in _CURRENCY_CODES or low.split()[-1] in _COURTS:
+        return None
+    if _NOT_AN_ORGANISATION.search(out):  # an amount, a law or a technology, not who paid
         return None
     return out if len(out) > 1 or out == "X" else None
 

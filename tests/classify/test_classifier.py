@@ -151,3 +151,27 @@ def test_title_and_lead() -> None:
     assert len(lead) <= LEAD_CHARS and lead.endswith("word") and title == "T"
     assert embed_text("T", "") == "T"
     assert embed_text("T", "Body") == "T\nBody"
+
+
+def test_enforcement_needs_an_authority(use_encoder: UniversalSentenceEncoder) -> None:
+    # The same sanction-worded article, with and without a public authority found in it.
+    no_authority = Classifier(use_encoder, Head.load(),
+                              extract=lambda t, x, lang: EventFields(target="Clearview AI",
+                                                                      action="fine"))
+    [v] = no_authority.classify([ICO_EN])
+    assert (v.label, v.fields) == ("other", EventFields())
+    assert 0.0 <= v.score < 0.5  # 1 - P(enforcement), and the head was sure it was one
+    [real] = Classifier(use_encoder, Head.load()).classify([ICO_EN])
+    assert real.label == "enforcement" and real.fields.authority == "ICO"
+    assert abs(real.score + v.score - 1.0) < 1e-3
+
+
+def test_an_investigation_reports_no_amount(classifier: Classifier) -> None:
+    doc = Doc(title="Brussels opens antitrust probe into Google's ad tech business",
+              text="The European Commission opened formal proceedings on Tuesday into whether "
+              "Google abused its dominance in online advertising, four years after fining it "
+              "€1.49bn over AdSense.", lang="en")
+    [v] = classifier.classify([doc])
+    assert v.label == "investigation"
+    assert (v.fields.action, v.fields.amount, v.fields.currency) == (None, None, None)
+    assert v.fields.authority == "European Commission" and v.fields.target == "Google"

@@ -131,7 +131,7 @@ def test_a_head_trained_on_the_transformers_encoder_classifies(tiny_model: Path)
     from monitor.classify.train import Example, train
 
     enc = make_encoder(_settings(str(tiny_model)))
-    texts = {"enforcement": "The regulator fined the company.",
+    texts = {"enforcement": "The ICO fined the company.",
              "investigation": "The watchdog opened an investigation into the bank.",
              "other": "The weather will be fine and dry this weekend."}
     examples = [Example(id=f"{label}-{i}", lang="en", split="train", title=f"{text} {i}",
