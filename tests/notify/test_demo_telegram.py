@@ -7,6 +7,7 @@ the bot answering commands and the outbox sending through PTB to the local Bot A
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import tomllib
 from datetime import UTC, datetime
@@ -79,3 +80,26 @@ def test_demo_alerts_reach_subscribers_once_and_filtered(
     sent_before = bot_api.sends_per_chat()
     again = poll_once(demo_tg_settings)  # nothing new: nobody hears anything twice
     assert again.new_article_ids == () and bot_api.sends_per_chat() == sent_before
+
+
+def test_a_story_that_gains_sources_edits_the_message_it_sent(
+        demo_tg_settings: Settings, bot_api: FakeBotAPI) -> None:
+    bot = BotThread(demo_tg_settings, lambda: NOW)
+    try:
+        bot_api.ask(301, "/start")
+    finally:
+        bot.stop()
+    english_wire = dataclasses.replace(demo_tg_settings, feeds=tuple(
+        f for f in demo_tg_settings.feeds if f.name == "techpolicy-wire"))
+    poll_once(english_wire)  # the founding story with one English source
+    [first] = [m for m in bot_api.state.sent if m.chat_id == 301
+               and m.text.startswith("🚨 Enforcement · ICO → Clearview AI")]
+    assert "Sources (1):" in first.text
+
+    poll_once(demo_tg_settings)  # the other outlets arrive: same story, two more sources
+    again = [m for m in bot_api.state.sent if m.chat_id == 301
+             and m.text.startswith("🚨 Enforcement · ICO → Clearview AI")]
+    assert again == [first]  # no second message...
+    edited = bot_api.message(301, first.message_id)
+    assert edited.edits >= 1 and "Sources (3):" in edited.text  # ...the first one, edited
+    assert "(FR)" in edited.text
