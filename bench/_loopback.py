@@ -18,11 +18,19 @@ import asyncio
 import hashlib
 import time
 
-TOPICS = ("fines a retailer over customer records", "orders a bank to fix its complaints desk",
-          "opens an inquiry into a ride-hailing app", "bans a data broker from selling profiles",
-          "settles with a telecom operator over billing errors")
-REGULATORS = ("The data protection authority", "The competition watchdog",
-              "The financial conduct regulator", "The consumer protection agency")
+TOPICS = (
+    "fines a retailer over customer records",
+    "orders a bank to fix its complaints desk",
+    "opens an inquiry into a ride-hailing app",
+    "bans a data broker from selling profiles",
+    "settles with a telecom operator over billing errors",
+)
+REGULATORS = (
+    "The data protection authority",
+    "The competition watchdog",
+    "The financial conduct regulator",
+    "The consumer protection agency",
+)
 
 
 def item_xml(feed: int, n: int, base: str) -> str:
@@ -35,21 +43,25 @@ def item_xml(feed: int, n: int, base: str) -> str:
         f"<pubDate>Mon, 23 May 2022 {10 + n // 60 % 12:02d}:{minute:02d}:00 GMT</pubDate>"
         f"<description>{who} said on Monday that it {topic.split(' ', 1)[0]} the company "
         f"after a year-long review of complaints from customers, and that the decision "
-        f"could be appealed within two months. Case {feed}-{n}.</description></item>")
+        f"could be appealed within two months. Case {feed}-{n}.</description></item>"
+    )
 
 
 def feed_xml(feed: int, newest: int, base: str, items: int = 20) -> bytes:
     body = "".join(item_xml(feed, n, base) for n in range(newest, max(newest - items, -1), -1))
-    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
-            f"<title>Bench wire {feed}</title><link>{base}/</link><description>Regulation news"
-            f"</description><language>en</language>{body}</channel></rss>").encode()
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+        f"<title>Bench wire {feed}</title><link>{base}/</link><description>Regulation news"
+        f"</description><language>en</language>{body}</channel></rss>"
+    ).encode()
 
 
 class Feeds:
     """Precomputed responses; a rolling feed is rebuilt when it gains an item."""
 
-    def __init__(self, count: int, base: str, *, etag: bool, rolling: float,
-                 grow: bool = False) -> None:
+    def __init__(
+        self, count: int, base: str, *, etag: bool, rolling: float, grow: bool = False
+    ) -> None:
         self.count, self.base, self.etag, self.rolling = count, base, etag, rolling
         self.grow = grow
         self.started = time.monotonic()
@@ -77,8 +89,9 @@ def response(status: str, body: bytes, headers: dict[str, str]) -> bytes:
     return (f"HTTP/1.1 {status}\r\n{head}Content-Length: {len(body)}\r\n\r\n").encode() + body
 
 
-async def handle(feeds: Feeds, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                 latency: float) -> None:
+async def handle(
+    feeds: Feeds, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, latency: float
+) -> None:
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -110,11 +123,11 @@ def answer(feeds: Feeds, path: str, if_none_match: str | None) -> bytes:
 
 async def serve(count: int, *, etag: bool, rolling: float, grow: bool, latency: float) -> None:
     holder: list[Feeds] = []
-    server = await asyncio.start_server(lambda r, w: handle(holder[0], r, w, latency),
-                                        "127.0.0.1", 0, backlog=1024)
+    server = await asyncio.start_server(
+        lambda r, w: handle(holder[0], r, w, latency), "127.0.0.1", 0, backlog=1024
+    )
     port = server.sockets[0].getsockname()[1]
-    holder.append(Feeds(count, f"http://127.0.0.1:{port}", etag=etag, rolling=rolling,
-                        grow=grow))
+    holder.append(Feeds(count, f"http://127.0.0.1:{port}", etag=etag, rolling=rolling, grow=grow))
     print(f"http://127.0.0.1:{port}", flush=True)
     async with server:
         await server.serve_forever()
@@ -128,8 +141,11 @@ def main() -> None:
     p.add_argument("--grow", action="store_true")
     p.add_argument("--latency", type=float, default=0.0)
     args = p.parse_args()
-    asyncio.run(serve(args.feeds, etag=args.etag, rolling=args.rolling, grow=args.grow,
-                      latency=args.latency))
+    asyncio.run(
+        serve(
+            args.feeds, etag=args.etag, rolling=args.rolling, grow=args.grow, latency=args.latency
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,18 @@ from monitor.config import Settings, parse_settings  # noqa: E402
 from monitor.notify import build_notifiers, close_notifiers, dispatch  # noqa: E402
 from monitor.pipeline import active_feeds, analyse, poll_feed  # noqa: E402
 
-TARGETS = ["Northwind Telecom", "Brightline Bank", "Corvid Health", "Aster Games", "Kelvo Cloud",
-           "Tamsin Retail", "Orla Energy", "Quill Media", "Vesper Labs", "Hollin Air"]
+TARGETS = [
+    "Northwind Telecom",
+    "Brightline Bank",
+    "Corvid Health",
+    "Aster Games",
+    "Kelvo Cloud",
+    "Tamsin Retail",
+    "Orla Energy",
+    "Quill Media",
+    "Vesper Labs",
+    "Hollin Air",
+]
 
 
 @dataclass
@@ -60,12 +70,17 @@ class Run:
 def page(i: int) -> str:
     target = TARGETS[i % len(TARGETS)]
     amount = 1 + i % 9
-    para = (f"The Information Commissioner's Office fined {target} £{amount}m on Tuesday for "
-            "failing to keep customer records secure, after an inquiry found that passwords "
-            "were stored in plain text for several years. The company said it would appeal. ")
-    return (f"<html lang='en'><head><title>ICO fines {target} £{amount}m</title></head><body>"
-            f"<article><h1>ICO fines {target} £{amount}m over data security</h1>"
-            + "".join(f"<p>{para}</p>" for _ in range(3)) + "</article></body></html>")
+    para = (
+        f"The Information Commissioner's Office fined {target} £{amount}m on Tuesday for "
+        "failing to keep customer records secure, after an inquiry found that passwords "
+        "were stored in plain text for several years. The company said it would appeal. "
+    )
+    return (
+        f"<html lang='en'><head><title>ICO fines {target} £{amount}m</title></head><body>"
+        f"<article><h1>ICO fines {target} £{amount}m over data security</h1>"
+        + "".join(f"<p>{para}</p>" for _ in range(3))
+        + "</article></body></html>"
+    )
 
 
 def feed(base: str, n: int) -> str:
@@ -73,26 +88,34 @@ def feed(base: str, n: int) -> str:
         f"<item><title>ICO fines {TARGETS[i % len(TARGETS)]} £{1 + i % 9}m over data security"
         f"</title><link>{base}/a/{i}</link><guid>bench-{i}</guid>"
         f"<description>The UK regulator fined {TARGETS[i % len(TARGETS)]}.</description></item>"
-        for i in range(n))
-    return (f"<rss version='2.0'><channel><title>Bench Wire</title><language>en</language>"
-            f"{items}</channel></rss>")
+        for i in range(n)
+    )
+    return (
+        f"<rss version='2.0'><channel><title>Bench Wire</title><language>en</language>"
+        f"{items}</channel></rss>"
+    )
 
 
 def settings_for(tmp: Path, server: TestServer, api: FakeBotAPI) -> Settings:
     import os
 
     os.environ["MONITOR_TELEGRAM_TOKEN"] = TOKEN
-    return parse_settings({
-        "store": {"path": str(tmp / "bench.db")},
-        "feeds": [{"name": "bench-wire", "url": server.url("/feed.xml"), "lang": "en"}],
-        "fetch": {"allow_hosts": [server.host]},
-        "notify": {"console": {"enabled": False},
-                   "telegram": {"enabled": True, "base_url": api.base_url}},
-    })
+    return parse_settings(
+        {
+            "store": {"path": str(tmp / "bench.db")},
+            "feeds": [{"name": "bench-wire", "url": server.url("/feed.xml"), "lang": "en"}],
+            "fetch": {"allow_hosts": [server.host]},
+            "notify": {
+                "console": {"enabled": False},
+                "telegram": {"enabled": True, "base_url": api.base_url},
+            },
+        }
+    )
 
 
-async def one_run(app: App, notifiers: list[Any], api: FakeBotAPI, server: TestServer, i: int,
-                  recipients: int) -> Run:
+async def one_run(
+    app: App, notifiers: list[Any], api: FakeBotAPI, server: TestServer, i: int, recipients: int
+) -> Run:
     now = datetime.now(UTC)
     chats = [1_000_000 + i * 1000 + j for j in range(recipients)]
     app.store.db.execute("UPDATE subscribers SET active = 0")  # only this run's chats
@@ -110,9 +133,13 @@ async def one_run(app: App, notifiers: list[Any], api: FakeBotAPI, server: TestS
     times = [m.at for m in api.state.sent if m.chat_id in chats]
     if not ids or not times:
         raise RuntimeError(f"run {i}: the article gave no Telegram message")
-    return Run(poll_s=polled - published, analysis_s=analysed - polled,
-               send_s=max(0.0, max(times) - analysed),
-               first_s=min(times) - published, last_s=max(times) - published)
+    return Run(
+        poll_s=polled - published,
+        analysis_s=analysed - polled,
+        send_s=max(0.0, max(times) - analysed),
+        first_s=min(times) - published,
+        last_s=max(times) - published,
+    )
 
 
 def pct(values: list[float], q: float) -> float:
@@ -121,18 +148,24 @@ def pct(values: list[float], q: float) -> float:
 
 
 def table(runs: list[Run], recipients: int) -> str:
-    lines = [f"alert latency over {len(runs)} runs, {recipients} recipient(s) per alert",
-             f"{'stage':<48}{'p50 ms':>9}{'p95 ms':>9}{'p95/p50':>9}{'share':>8}"]
+    lines = [
+        f"alert latency over {len(runs)} runs, {recipients} recipient(s) per alert",
+        f"{'stage':<48}{'p50 ms':>9}{'p95 ms':>9}{'p95/p50':>9}{'share':>8}",
+    ]
     total = statistics.median(r.last_s for r in runs)
-    rows = [("poll + fetch page + extract + store", [r.poll_s for r in runs]),
-            ("classify + cluster + refresh_alerts", [r.analysis_s for r in runs]),
-            ("dispatch -> Telegram server", [r.send_s for r in runs]),
-            ("feed -> first Telegram message", [r.first_s for r in runs]),
-            ("feed -> last Telegram message", [r.last_s for r in runs])]
+    rows = [
+        ("poll + fetch page + extract + store", [r.poll_s for r in runs]),
+        ("classify + cluster + refresh_alerts", [r.analysis_s for r in runs]),
+        ("dispatch -> Telegram server", [r.send_s for r in runs]),
+        ("feed -> first Telegram message", [r.first_s for r in runs]),
+        ("feed -> last Telegram message", [r.last_s for r in runs]),
+    ]
     for name, values in rows:
         p50, p95 = pct(values, 0.5), pct(values, 0.95)
-        lines.append(f"{name:<48}{p50 * 1000:>9.1f}{p95 * 1000:>9.1f}{p95 / max(p50, 1e-9):>9.2f}"
-                     f"{statistics.median(values) / total:>8.0%}")
+        lines.append(
+            f"{name:<48}{p50 * 1000:>9.1f}{p95 * 1000:>9.1f}{p95 / max(p50, 1e-9):>9.2f}"
+            f"{statistics.median(values) / total:>8.0%}"
+        )
     return "\n".join(lines)
 
 
@@ -144,8 +177,10 @@ async def bench(runs: int, warmup: int, recipients: int) -> list[Run]:
             async with App(settings) as app:
                 notifiers = build_notifiers(settings)
                 try:
-                    out = [await one_run(app, notifiers, api, server, i, recipients)
-                           for i in range(warmup + runs)]
+                    out = [
+                        await one_run(app, notifiers, api, server, i, recipients)
+                        for i in range(warmup + runs)
+                    ]
                 finally:
                     await close_notifiers(notifiers)
         return out[warmup:]

@@ -67,15 +67,25 @@ def measure(clf: Classifier, docs: list[Doc], rounds: int, batch: int) -> dict[s
     t_fields = _timed(lambda: [extract_fields(d.title, d.text, d.lang) for d in docs])
     flagged = sum(v.label != "other" for v in clf.classify(docs))
     n = len(docs)
-    return {"raw": n / min(t_raw), "full": n / min(t_full), "cues_ms": 1000 * t_cues / n,
-            "fields_ms": 1000 * t_fields / n, "chars": sum(len(d.text) for d in docs) / n,
-            "flagged": flagged / n, "n": n}
+    return {
+        "raw": n / min(t_raw),
+        "full": n / min(t_full),
+        "cues_ms": 1000 * t_cues / n,
+        "fields_ms": 1000 * t_fields / n,
+        "chars": sum(len(d.text) for d in docs) / n,
+        "flagged": flagged / n,
+        "n": n,
+    }
 
 
 def bundled() -> list[Doc]:
     # Read directly: `monitor.classify.train` would pull in scikit-learn, not needed here.
-    rows = [json.loads(line) for lang in ("en", "fr")
-            for line in (DATA / f"{lang}.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for lang in ("en", "fr")
+        for line in (DATA / f"{lang}.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
     return [Doc(title=r["title"], text=r["text"], lang=r["lang"]) for r in rows]
 
 
@@ -102,20 +112,28 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=64)
     args = parser.parse_args()
     clf = Classifier.from_settings(ClassifySettings())
-    print(f"encoder {clf.encoder.name} {clf.encoder.version}; labels {clf.version}; "
-          f"batch {args.batch}; best of {args.rounds} rounds")
-    print(f"{'texts':<16}{'n':>5}{'chars':>7}{'flagged':>9}{'raw art/s':>11}{'full art/s':>12}"
-          f"{'ratio':>7}{'cues ms':>9}{'fields ms':>11}")
+    print(
+        f"encoder {clf.encoder.name} {clf.encoder.version}; labels {clf.version}; "
+        f"batch {args.batch}; best of {args.rounds} rounds"
+    )
+    print(
+        f"{'texts':<16}{'n':>5}{'chars':>7}{'flagged':>9}{'raw art/s':>11}{'full art/s':>12}"
+        f"{'ratio':>7}{'cues ms':>9}{'fields ms':>11}"
+    )
     for name, docs in (("bundled labelled", bundled()), ("real news", real_news())):
         if not docs:
             print(f"{name:<16}(no data)")
             continue
         r = measure(clf, docs, args.rounds, args.batch)
-        print(f"{name:<16}{r['n']:>5}{r['chars']:>7.0f}{r['flagged']:>9.0%}{r['raw']:>11.1f}"
-              f"{r['full']:>12.1f}{r['full'] / r['raw']:>7.2f}{r['cues_ms']:>9.2f}"
-              f"{r['fields_ms']:>11.2f}")
-    print("flagged: share classified enforcement/investigation (field extraction runs on those); "
-          "cues ms / fields ms: cost per article of each step if run on every article.")
+        print(
+            f"{name:<16}{r['n']:>5}{r['chars']:>7.0f}{r['flagged']:>9.0%}{r['raw']:>11.1f}"
+            f"{r['full']:>12.1f}{r['full'] / r['raw']:>7.2f}{r['cues_ms']:>9.2f}"
+            f"{r['fields_ms']:>11.2f}"
+        )
+    print(
+        "flagged: share classified enforcement/investigation (field extraction runs on those); "
+        "cues ms / fields ms: cost per article of each step if run on every article."
+    )
 
 
 if __name__ == "__main__":

@@ -40,24 +40,72 @@ from monitor.store import Store  # noqa: E402
 
 DIM = 512
 START = datetime(2024, 1, 1, tzinfo=UTC)
-AUTHORITIES = [("ICO", "GB", "GBP"), ("CNIL", "FR", "EUR"), ("Garante", "IT", "EUR"),
-               ("DPC", "IE", "EUR"), ("AEPD", "ES", "EUR"), ("AP", "NL", "EUR"),
-               ("FTC", "US", "USD"), ("CMA", "GB", "GBP"),
-               ("Autorité de la concurrence", "FR", "EUR"), ("European Commission", "EU", "EUR"),
-               ("CNPD", "LU", "EUR"), ("APD", "BE", "EUR")]
-SYLLABLES = ["vel", "tro", "kel", "vo", "bri", "ght", "ar", "ca", "dia", "nor", "lys", "lu", "mio",
-             "ti", "de", "bay", "har", "low", "cy", "clo", "max", "zen"]
+AUTHORITIES = [
+    ("ICO", "GB", "GBP"),
+    ("CNIL", "FR", "EUR"),
+    ("Garante", "IT", "EUR"),
+    ("DPC", "IE", "EUR"),
+    ("AEPD", "ES", "EUR"),
+    ("AP", "NL", "EUR"),
+    ("FTC", "US", "USD"),
+    ("CMA", "GB", "GBP"),
+    ("Autorité de la concurrence", "FR", "EUR"),
+    ("European Commission", "EU", "EUR"),
+    ("CNPD", "LU", "EUR"),
+    ("APD", "BE", "EUR"),
+]
+SYLLABLES = [
+    "vel",
+    "tro",
+    "kel",
+    "vo",
+    "bri",
+    "ght",
+    "ar",
+    "ca",
+    "dia",
+    "nor",
+    "lys",
+    "lu",
+    "mio",
+    "ti",
+    "de",
+    "bay",
+    "har",
+    "low",
+    "cy",
+    "clo",
+    "max",
+    "zen",
+]
 SUFFIXES = ["Media", "Telecom", "Bank", "Health", "Energy", "Cloud", "Retail", "Games", "Labs"]
-TOPICS = ["cookies", "data breach", "nuisance calls", "children's data", "facial recognition",
-          "data transfers", "targeted advertising", "unfair terms", "price fixing", "security"]
+TOPICS = [
+    "cookies",
+    "data breach",
+    "nuisance calls",
+    "children's data",
+    "facial recognition",
+    "data transfers",
+    "targeted advertising",
+    "unfair terms",
+    "price fixing",
+    "security",
+]
 OUTLETS_EN = ["Northgate News", "The Ledger Wire", "TechPolicy Daily", "City Post", "Metro Herald"]
 OUTLETS_FR = ["Le Quotidien Numérique", "La Tribune Tech", "Les Nouvelles du Net"]
-FILLER_EN = ["The company said it would appeal.", "The regulator opened its inquiry last year.",
-             "Complaints from customers prompted the investigation.",
-             "The decision can be challenged in court.", "Analysts expect more cases this year."]
-FILLER_FR = ["L'entreprise a annoncé faire appel.", "L'enquête avait été ouverte l'an dernier.",
-             "Des plaintes de clients sont à l'origine de la procédure.",
-             "La décision peut être contestée devant le juge."]
+FILLER_EN = [
+    "The company said it would appeal.",
+    "The regulator opened its inquiry last year.",
+    "Complaints from customers prompted the investigation.",
+    "The decision can be challenged in court.",
+    "Analysts expect more cases this year.",
+]
+FILLER_FR = [
+    "L'entreprise a annoncé faire appel.",
+    "L'enquête avait été ouverte l'an dernier.",
+    "Des plaintes de clients sont à l'origine de la procédure.",
+    "La décision peut être contestée devant le juge.",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +127,27 @@ def _name(rng: random.Random) -> str:
 def _texts(rng: random.Random, lang: str, ev: dict, amount_txt: str) -> tuple[str, str]:
     if ev["label"] == "other":
         if lang == "fr":
-            return (f"{ev['target']} présente sa nouvelle offre de {ev['topic']}",
-                    f"Le groupe {ev['target']} a dévoilé mardi une nouvelle offre. "
-                    + " ".join(rng.sample(FILLER_FR, 2)))
-        return (f"{ev['target']} unveils new {ev['topic']} service",
-                f"{ev['target']} on Tuesday unveiled a new service for {ev['topic']}. "
-                + " ".join(rng.sample(FILLER_EN, 2)))
+            return (
+                f"{ev['target']} présente sa nouvelle offre de {ev['topic']}",
+                f"Le groupe {ev['target']} a dévoilé mardi une nouvelle offre. "
+                + " ".join(rng.sample(FILLER_FR, 2)),
+            )
+        return (
+            f"{ev['target']} unveils new {ev['topic']} service",
+            f"{ev['target']} on Tuesday unveiled a new service for {ev['topic']}. "
+            + " ".join(rng.sample(FILLER_EN, 2)),
+        )
     if lang == "fr":
-        return (f"{ev['authority']} inflige une amende de {amount_txt} à {ev['target']}",
-                f"L'autorité {ev['authority']} a sanctionné {ev['target']} pour des manquements "
-                f"liés à {ev['topic']}. " + " ".join(rng.sample(FILLER_FR, 2)))
-    return (f"{ev['authority']} fines {ev['target']} {amount_txt} over {ev['topic']}",
-            f"The {ev['authority']} has fined {ev['target']} {amount_txt} for failings over "
-            f"{ev['topic']}. " + " ".join(rng.sample(FILLER_EN, 3)))
+        return (
+            f"{ev['authority']} inflige une amende de {amount_txt} à {ev['target']}",
+            f"L'autorité {ev['authority']} a sanctionné {ev['target']} pour des manquements "
+            f"liés à {ev['topic']}. " + " ".join(rng.sample(FILLER_FR, 2)),
+        )
+    return (
+        f"{ev['authority']} fines {ev['target']} {amount_txt} over {ev['topic']}",
+        f"The {ev['authority']} has fined {ev['target']} {amount_txt} for failings over "
+        f"{ev['topic']}. " + " ".join(rng.sample(FILLER_EN, 3)),
+    )
 
 
 def generate(n: int, per_day: int, seed: int = 7) -> list[Gen]:
@@ -107,12 +163,17 @@ def generate(n: int, per_day: int, seed: int = 7) -> list[Gen]:
         ti = rng.randrange(len(TOPICS))
         auth, country, cur = rng.choice(AUTHORITIES)
         amount = float(rng.choice([1, 2, 5, 7.5, 10, 20, 35, 60, 150]) * 10 ** rng.randint(4, 7))
-        ev = {"label": rng.choice(["enforcement", "enforcement", "other"]), "topic": TOPICS[ti],
-              "authority": auth, "target": _name(rng)}
+        ev = {
+            "label": rng.choice(["enforcement", "enforcement", "other"]),
+            "topic": TOPICS[ti],
+            "authority": auth,
+            "target": _name(rng),
+        }
         centre = _unit(0.55 * topics[ti] + 0.8 * _unit(nrng.standard_normal(DIM)))
         for _ in range(min(rng.choice([1, 1, 2, 2, 3, 4, 6]), n - len(out))):
-            out.append(_article(rng, nrng, len(out) + 1, ev, centre, t0, amount, auth, country,
-                                cur))
+            out.append(
+                _article(rng, nrng, len(out) + 1, ev, centre, t0, amount, auth, country, cur)
+            )
     out.sort(key=lambda g: (g.doc.published, g.doc.id))
     return out
 
@@ -125,13 +186,23 @@ def _article(rng, nrng, aid, ev, centre, t0, amount, auth, country, cur) -> Gen:
     when = t0 + timedelta(hours=rng.uniform(0, 36))
     fields = EventFields()
     if ev["label"] != "other":
-        fields = EventFields(authority=auth, country=country, action="fine",
-                             target=ev["target"] if rng.random() > 0.15 else None,
-                             amount=shown if rng.random() > 0.2 else None, currency=shown_cur)
-    doc = ClusterDoc(id=aid, title=title, text=text, lang=lang,
-                     published=when.isoformat(timespec="seconds"),
-                     source=rng.choice(OUTLETS_FR if lang == "fr" else OUTLETS_EN),
-                     fetched=(when + timedelta(minutes=20)).isoformat(timespec="seconds"))
+        fields = EventFields(
+            authority=auth,
+            country=country,
+            action="fine",
+            target=ev["target"] if rng.random() > 0.15 else None,
+            amount=shown if rng.random() > 0.2 else None,
+            currency=shown_cur,
+        )
+    doc = ClusterDoc(
+        id=aid,
+        title=title,
+        text=text,
+        lang=lang,
+        published=when.isoformat(timespec="seconds"),
+        source=rng.choice(OUTLETS_FR if lang == "fr" else OUTLETS_EN),
+        fetched=(when + timedelta(minutes=20)).isoformat(timespec="seconds"),
+    )
     vec = _unit(centre + 0.45 * _unit(nrng.standard_normal(DIM)))
     return Gen(doc=doc, vector=vec, fields=fields, label=ev["label"])
 
@@ -159,10 +230,21 @@ def _insert(store: Store, batch: list[Gen]) -> list[Gen]:
     out = []
     for g in batch:
         d = g.doc
-        aid = store.articles.insert(Article(
-            url=f"https://example.org/{d.id}", guid=None, feed="bench", source=d.source,
-            title=d.title, summary="", text=d.text, lang=d.lang, published=d.published,
-            fetched=d.fetched or "", content_hash=hashlib.sha256(d.text.encode()).hexdigest()))
+        aid = store.articles.insert(
+            Article(
+                url=f"https://example.org/{d.id}",
+                guid=None,
+                feed="bench",
+                source=d.source,
+                title=d.title,
+                summary="",
+                text=d.text,
+                lang=d.lang,
+                published=d.published,
+                fetched=d.fetched or "",
+                content_hash=hashlib.sha256(d.text.encode()).hexdigest(),
+            )
+        )
         out.append(replace(g, doc=replace(d, id=aid)))
     return out
 
@@ -177,8 +259,10 @@ def run(gens: list[Gen], batch: int, checkpoints: list[int]) -> list[dict[str, f
         for start in range(0, len(gens), batch):
             chunk = _insert(store, gens[start : start + batch])
             now = datetime.fromisoformat(chunk[-1].doc.fetched or "")
-            items = [ClusterItem(doc=g.doc, vector=g.vector, fields=g.fields, label=g.label,
-                                 score=0.9) for g in chunk]  # type: ignore[arg-type]
+            items = [
+                ClusterItem(doc=g.doc, vector=g.vector, fields=g.fields, label=g.label, score=0.9)
+                for g in chunk
+            ]  # type: ignore[arg-type]
             t, c = time.perf_counter(), time.process_time()
             assign_articles(store, clusterer, items, now)
             wall += time.perf_counter() - t
@@ -189,20 +273,26 @@ def run(gens: list[Gen], batch: int, checkpoints: list[int]) -> list[dict[str, f
                 rows.append(_row(marks, done, clusterer))
         t = time.perf_counter()
         restored = load_clusterer(store, DedupSettings(), dim=DIM, model="bench", now=now)
-        rows.append({"restart_s": time.perf_counter() - t,
-                     "restored": restored.stats()["indexed"]})
+        rows.append({"restart_s": time.perf_counter() - t, "restored": restored.stats()["indexed"]})
     return rows
 
 
-def _row(marks: list[tuple[int, float, float, float]], done: int, clusterer: StoryClusterer
-         ) -> dict[str, float]:
+def _row(
+    marks: list[tuple[int, float, float, float]], done: int, clusterer: StoryClusterer
+) -> dict[str, float]:
     lo = next(m for m in reversed(marks) if m[0] <= done - 1000)
     hi = marks[-1]
     n = hi[0] - lo[0]
     stats = clusterer.stats()
-    return {"stored": done, "wall": 1000 * (hi[1] - lo[1]) / n, "ms": 1000 * (hi[2] - lo[2]) / n,
-            "core_ms": 1000 * (hi[3] - lo[3]) / n, "indexed": stats["indexed"],
-            "stories": stats["stories"], "rss": _rss_mb()}
+    return {
+        "stored": done,
+        "wall": 1000 * (hi[1] - lo[1]) / n,
+        "ms": 1000 * (hi[2] - lo[2]) / n,
+        "core_ms": 1000 * (hi[3] - lo[3]) / n,
+        "indexed": stats["indexed"],
+        "stories": stats["stories"],
+        "rss": _rss_mb(),
+    }
 
 
 def encoder_cost(gens: list[Gen], sample: int = 256) -> float:
@@ -228,17 +318,25 @@ def main() -> int:
     rows = run(gens, args.batch, checkpoints)
     restart = rows.pop()
     base = rows[0]["ms"]
-    print(f"{'stored':>8} {'CPU ms/art':>11} {'ratio':>6} {'core CPU':>9} {'wall ms':>8} "
-          f"{'indexed':>8} {'stories':>8} {'RSS MB':>7}")
+    print(
+        f"{'stored':>8} {'CPU ms/art':>11} {'ratio':>6} {'core CPU':>9} {'wall ms':>8} "
+        f"{'indexed':>8} {'stories':>8} {'RSS MB':>7}"
+    )
     for r in rows:
-        print(f"{int(r['stored']):>8} {r['ms']:>11.3f} {r['ms'] / base:>6.2f} "
-              f"{r['core_ms']:>9.3f} {r['wall']:>8.3f} {int(r['indexed']):>8} "
-              f"{int(r['stories']):>8} {r['rss']:>7.0f}")
+        print(
+            f"{int(r['stored']):>8} {r['ms']:>11.3f} {r['ms'] / base:>6.2f} "
+            f"{r['core_ms']:>9.3f} {r['wall']:>8.3f} {int(r['indexed']):>8} "
+            f"{int(r['stories']):>8} {r['rss']:>7.0f}"
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MB; restart (load_clusterer) {restart['restart_s']:.2f} s, "
-          f"{int(restart['restored'])} articles re-indexed")
-    print("CPU ms/article over the 1,000 articles before each mark: assign_articles incl. SQLite "
-          f"writes; core: in-memory clusterer only; window 7 days at ~{args.per_day} articles/day")
+    print(
+        f"peak RSS {peak:.0f} MB; restart (load_clusterer) {restart['restart_s']:.2f} s, "
+        f"{int(restart['restored'])} articles re-indexed"
+    )
+    print(
+        "CPU ms/article over the 1,000 articles before each mark: assign_articles incl. SQLite "
+        f"writes; core: in-memory clusterer only; window 7 days at ~{args.per_day} articles/day"
+    )
     if not args.no_encoder:
         print(f"encoder (USE, title+lead): {encoder_cost(gens):.2f} ms/article")
     return 0

@@ -55,14 +55,27 @@ def pages(limit: int | None) -> list[Page]:
     aeb = SHARED / "scrapinghub_aeb"
     for line in (aeb / "scrapinghub_aeb.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        out.append(Page("scrapinghub", row.get("lang") or "?",
-                        gzip.decompress((aeb / row["html_path"]).read_bytes()), row["gold_text"]))
+        out.append(
+            Page(
+                "scrapinghub",
+                row.get("lang") or "?",
+                gzip.decompress((aeb / row["html_path"]).read_bytes()),
+                row["gold_text"],
+            )
+        )
     fundus = SHARED / "fundus_testdata"
     for line in (fundus / "fundus_articles.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        out.append(Page("fundus", row.get("lang") or "?",
-                        gzip.decompress((fundus / row["html_file"]).read_bytes()),
-                        row["gold_text"], row.get("title"), row.get("publishing_date")))
+        out.append(
+            Page(
+                "fundus",
+                row.get("lang") or "?",
+                gzip.decompress((fundus / row["html_file"]).read_bytes()),
+                row["gold_text"],
+                row.get("title"),
+                row.get("publishing_date"),
+            )
+        )
     return out[:limit] if limit else out
 
 
@@ -92,7 +105,9 @@ def _space(s: str | None) -> str:
 
 def run(all_pages: list[Page]) -> dict[str, dict[str, list[float]]]:
     methods: dict[str, Callable[[bytes], tuple[str, str | None, str | None]]] = {
-        "trafilatura.extract (baseline)": baseline, "monitor extract_page": ours}
+        "trafilatura.extract (baseline)": baseline,
+        "monitor extract_page": ours,
+    }
     scores: dict[str, dict[str, list[float]]] = {m: {} for m in methods}
     for page in all_pages:
         for name, fn in methods.items():
@@ -101,14 +116,20 @@ def run(all_pages: list[Page]) -> dict[str, dict[str, list[float]]]:
             s = scores[name]
             s.setdefault("seconds", []).append(time.perf_counter() - started)
             p, r, f = prf(text, page.gold)
-            for key, value in ((f"{page.set} P", p), (f"{page.set} R", r), (f"{page.set} F1", f),
-                               (f"{page.lang} F1", f)):
+            for key, value in (
+                (f"{page.set} P", p),
+                (f"{page.set} R", r),
+                (f"{page.set} F1", f),
+                (f"{page.lang} F1", f),
+            ):
                 s.setdefault(key, []).append(value)
             if page.set == "fundus" and name.startswith("monitor"):
                 s.setdefault("title exact", []).append(
-                    float(_space(title).lower() == _space(page.title).lower()))
+                    float(_space(title).lower() == _space(page.title).lower())
+                )
                 s.setdefault("date same day", []).append(
-                    float(bool(date and page.date and date[:10] == page.date[:10])))
+                    float(bool(date and page.date and date[:10] == page.date[:10]))
+                )
     return scores
 
 
@@ -129,8 +150,10 @@ def main() -> int:
     rates = [len(scores[n]["seconds"]) / sum(scores[n]["seconds"]) for n in names]
     print(f"{'pages/s':<22}" + "".join(f"{x:>34.1f}" for x in rates))
     n = len(scores[names[0]]["seconds"])
-    print(f"ours / baseline speed: {rates[1] / rates[0]:.2f}x over {n} "
-          "pages (title/date: fundus gold, ours only; baseline extracts no metadata here)")
+    print(
+        f"ours / baseline speed: {rates[1] / rates[0]:.2f}x over {n} "
+        "pages (title/date: fundus gold, ours only; baseline extracts no metadata here)"
+    )
     return 0
 
 

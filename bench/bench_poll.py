@@ -56,8 +56,11 @@ class Server:
     """bench/_loopback.py in a child process."""
 
     def __init__(self, feeds: int, *extra: str) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(HERE / "_loopback.py"), "--feeds",
-                                      str(feeds), *extra], stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE / "_loopback.py"), "--feeds", str(feeds), *extra],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.proc.stdout is not None
         self.base = self.proc.stdout.readline().strip()
         self.urls = [f"{self.base}/feeds/{i}.xml" for i in range(feeds)]
@@ -69,14 +72,20 @@ class Server:
 
 def settings_for(server: Server, store: Path, *, concurrency: int = 16) -> Settings:
     host = server.base.split("//", 1)[1]
-    return parse_settings({
-        "store": {"path": str(store)},
-        "feeds": [{"name": f"f{i}", "url": u, "lang": "en"} for i, u in enumerate(server.urls)],
-        # every feed is on one loopback host: lift the per-host limit to model many hosts
-        "fetch": {"allow_hosts": [host], "fetch_pages": False, "concurrency": concurrency,
-                  "per_host_concurrency": concurrency},
-        "daemon": {"jitter_s": 0},
-    })
+    return parse_settings(
+        {
+            "store": {"path": str(store)},
+            "feeds": [{"name": f"f{i}", "url": u, "lang": "en"} for i, u in enumerate(server.urls)],
+            # every feed is on one loopback host: lift the per-host limit to model many hosts
+            "fetch": {
+                "allow_hosts": [host],
+                "fetch_pages": False,
+                "concurrency": concurrency,
+                "per_host_concurrency": concurrency,
+            },
+            "daemon": {"jitter_s": 0},
+        }
+    )
 
 
 def timed(fn: Any, *args: Any) -> tuple[float, float]:
@@ -100,21 +109,22 @@ def naive(urls: list[str]) -> None:
         feedparser.parse(url)
 
 
-def poll_rounds(settings: Settings, labels: list[str],
-                parse_processes: int = 0) -> dict[str, tuple[float, float]]:
+def poll_rounds(
+    settings: Settings, labels: list[str], parse_processes: int = 0
+) -> dict[str, tuple[float, float]]:
     async def go() -> dict[str, tuple[float, float]]:
         out = {}
         async with App(settings) as app:
             if parse_processes:  # as the daemon does on machines with >= 4 cores
-                app.lazy("workers", lambda: Workers(processes=parse_processes,
-                                                    parse_in_processes=True))
+                app.lazy(
+                    "workers", lambda: Workers(processes=parse_processes, parse_in_processes=True)
+                )
             for label in labels:
                 wall, cpu = time.perf_counter(), time.process_time()
                 now = datetime.now(UTC)
                 # run_once's polling half, without analysis (measured by bench_classify
                 # and bench_cluster): every feed polled concurrently through `poll_feed`
-                results = await asyncio.gather(*(poll_feed(app, f, now)
-                                                 for f in active_feeds(app)))
+                results = await asyncio.gather(*(poll_feed(app, f, now) for f in active_feeds(app)))
                 errors = [r.error for r, _ in results if r.error]
                 assert not errors, errors[:3]
                 out[label] = (time.perf_counter() - wall, time.process_time() - cpu)
@@ -125,6 +135,7 @@ def poll_rounds(settings: Settings, labels: list[str],
 
 def daemon_round(settings: Settings) -> tuple[float, float]:
     """Seconds until the real daemon has polled every feed once (all due at start)."""
+
     async def noop(app: App, ids: list[int], now: datetime) -> dict[str, int]:
         return {}
 
@@ -161,13 +172,15 @@ def zero_latency(args: argparse.Namespace, runs: dict[str, list[tuple[float, flo
             runs["monitor polling, unchanged"].append(got["unchanged"])
             got = poll_rounds(settings_for(growing, Path(tmp) / "g.db"), ["cold", "s1", "s2"])
             runs["monitor polling, steady"].extend([got["s1"], got["s2"]])
-            got = poll_rounds(settings_for(growing, Path(tmp) / "p.db"), ["cold", "s1", "s2"],
-                              parse_processes=2)
+            got = poll_rounds(
+                settings_for(growing, Path(tmp) / "p.db"), ["cold", "s1", "s2"], parse_processes=2
+            )
             runs["monitor polling, steady, 2 parse procs"].extend([got["s1"], got["s2"]])
             got = poll_rounds(settings_for(tagged, Path(tmp) / "t.db"), ["cold", "304"])
             runs["monitor polling, 304"].append(got["304"])
-            runs["monitor daemon, cold"].append(daemon_round(settings_for(plain,
-                                                                          Path(tmp) / "d.db")))
+            runs["monitor daemon, cold"].append(
+                daemon_round(settings_for(plain, Path(tmp) / "d.db"))
+            )
     finally:
         for server in (plain, tagged, growing):
             server.close()
@@ -182,8 +195,9 @@ def with_latency(args: argparse.Namespace, runs: dict[str, list[tuple[float, flo
             got = poll_rounds(settings_for(growing, Path(tmp) / "g.db"), ["cold", "s1", "s2"])
             runs["monitor polling, cold"].append(got["cold"])
             runs["monitor polling, steady"].extend([got["s1"], got["s2"]])
-            got = poll_rounds(settings_for(growing, Path(tmp) / "h.db", concurrency=64),
-                              ["cold", "s1"])
+            got = poll_rounds(
+                settings_for(growing, Path(tmp) / "h.db", concurrency=64), ["cold", "s1"]
+            )
             runs["monitor polling, steady, 64 conns"].append(got["s1"])
     finally:
         plain.close()
@@ -212,11 +226,15 @@ def table(title: str, runs: Runs, args: argparse.Namespace, floors: tuple[float,
     rate = {k: size(k) / median(v)[0] for k, v in runs.items()}
     cpu = {k: median(v)[1] / size(k) * 1000 for k, v in runs.items()}
     naive_rate = rate["naive feedparser.parse(url)"]
-    print(f"\n{title}\n{'what':<36} {'feeds/s':>8} {'CPU ms/feed':>12} {'x naive':>8} "
-          f"{'x floor':>8} {'x floor(parse_feed)':>20}")
+    print(
+        f"\n{title}\n{'what':<36} {'feeds/s':>8} {'CPU ms/feed':>12} {'x naive':>8} "
+        f"{'x floor':>8} {'x floor(parse_feed)':>20}"
+    )
     for k in runs:
-        print(f"{k:<36} {rate[k]:>8.0f} {cpu[k]:>12.2f} {rate[k] / naive_rate:>8.1f} "
-              f"{rate[k] / floors[0]:>8.2f} {rate[k] / floors[1]:>20.2f}")
+        print(
+            f"{k:<36} {rate[k]:>8.0f} {cpu[k]:>12.2f} {rate[k] / naive_rate:>8.1f} "
+            f"{rate[k] / floors[0]:>8.2f} {rate[k] / floors[1]:>20.2f}"
+        )
 
 
 def main() -> None:
@@ -224,16 +242,27 @@ def main() -> None:
     p.add_argument("--feeds", type=int, default=1000)
     p.add_argument("--naive", type=int, default=200, help="feeds the naive loop fetches")
     p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--latency", type=float, default=0.1,
-                   help="server delay per answer for the second table (0: skip it)")
+    p.add_argument(
+        "--latency",
+        type=float,
+        default=0.1,
+        help="server delay per answer for the second table (0: skip it)",
+    )
     args = p.parse_args()
     zero, slow = measure(args)
-    floors = (args.feeds / median(zero["floor: feedparser defaults"])[0],
-              args.feeds / median(zero["floor: parse_feed options"])[0])
+    floors = (
+        args.feeds / median(zero["floor: feedparser defaults"])[0],
+        args.feeds / median(zero["floor: parse_feed options"])[0],
+    )
     table("loopback, no latency (CPU-bound)", zero, args, floors)
     if slow:
-        table(f"with {args.latency * 1000:.0f} ms latency per answer (network round trip + "
-              "server time)", slow, args, floors)
+        table(
+            f"with {args.latency * 1000:.0f} ms latency per answer (network round trip + "
+            "server time)",
+            slow,
+            args,
+            floors,
+        )
     print(f"\npeak RSS of this process: {procstats.peak_rss_mb():.0f} MB")
 
 

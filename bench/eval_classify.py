@@ -63,38 +63,55 @@ def _precision_recall(pred: Sequence[str], gold: Sequence[str]) -> tuple[float, 
 
 
 def label_table(examples: list[Example], verdicts: list[Classification]) -> None:
-    print(f"{'lang':<6}{'n':>5}{'enf P':>8}{'enf R':>8}{'enf F1':>8}{'macro-F1':>10}"
-          f"{'acc':>7}{'ECE':>7}")
+    print(
+        f"{'lang':<6}{'n':>5}{'enf P':>8}{'enf R':>8}{'enf F1':>8}{'macro-F1':>10}"
+        f"{'acc':>7}{'ECE':>7}"
+    )
     for lang in ("en", "fr", "all"):
         idx = [i for i, e in enumerate(examples) if lang in ("all", e.lang)]
         pred = [verdicts[i].label for i in idx]
         gold = [examples[i].label for i in idx]
         s = score(pred, gold)
         p, r = _precision_recall(pred, gold)
-        ece = calibration_error(np.array([verdicts[i].score for i in idx]),
-                                np.array(pred) == np.array(gold))
-        print(f"{lang:<6}{s.n:>5}{p:>8.3f}{r:>8.3f}{s.enforcement_f1:>8.3f}{s.macro_f1:>10.3f}"
-              f"{s.accuracy:>7.3f}{ece:>7.3f}")
+        ece = calibration_error(
+            np.array([verdicts[i].score for i in idx]), np.array(pred) == np.array(gold)
+        )
+        print(
+            f"{lang:<6}{s.n:>5}{p:>8.3f}{r:>8.3f}{s.enforcement_f1:>8.3f}{s.macro_f1:>10.3f}"
+            f"{s.accuracy:>7.3f}{ece:>7.3f}"
+        )
 
 
 def field_table(examples: list[Example], verdicts: list[Classification]) -> None:
-    print(f"\nfield accuracy, gold enforcement items, end to end\n{'lang':<6}{'n':>5}"
-          + "".join(f"{k:>11}" for k in FIELDS))
+    print(
+        f"\nfield accuracy, gold enforcement items, end to end\n{'lang':<6}{'n':>5}"
+        + "".join(f"{k:>11}" for k in FIELDS)
+    )
     for lang in ("en", "fr", "all"):
-        idx = [i for i, e in enumerate(examples)
-               if lang in ("all", e.lang) and e.label == "enforcement"]
-        right = {k: sum(CHECKS[k](examples[i].fields, verdicts[i].fields) for i in idx)
-                 for k in FIELDS}
+        idx = [
+            i
+            for i, e in enumerate(examples)
+            if lang in ("all", e.lang) and e.label == "enforcement"
+        ]
+        right = {
+            k: sum(CHECKS[k](examples[i].fields, verdicts[i].fields) for i in idx) for k in FIELDS
+        }
         cells = "".join(f"{100 * right[k] / max(1, len(idx)):>10.1f}%" for k in FIELDS)
         print(f"{lang:<6}{len(idx):>5}{cells}")
 
 
 def confusion(examples: list[Example], verdicts: list[Classification]) -> None:
-    print(f"\nconfusion (rows gold, columns predicted)\n{'':<15}"
-          + "".join(f"{lab:>15}" for lab in LABELS))
+    print(
+        f"\nconfusion (rows gold, columns predicted)\n{'':<15}"
+        + "".join(f"{lab:>15}" for lab in LABELS)
+    )
     for gold in LABELS:
-        row = [sum(e.label == gold and v.label == pred for e, v in
-                   zip(examples, verdicts, strict=True)) for pred in LABELS]
+        row = [
+            sum(
+                e.label == gold and v.label == pred for e, v in zip(examples, verdicts, strict=True)
+            )
+            for pred in LABELS
+        ]
         print(f"{gold:<15}" + "".join(f"{n:>15}" for n in row))
 
 
@@ -102,17 +119,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--head", default=None, help="head .json (default: the shipped head)")
     parser.add_argument("--split", default="heldout", choices=("heldout", "train"))
-    parser.add_argument("--zero-shot", default=None, metavar="NLI_MODEL",
-                        help="score labels with this NLI model (hub id in the local cache, "
-                             "or a directory) instead of the head")
+    parser.add_argument(
+        "--zero-shot",
+        default=None,
+        metavar="NLI_MODEL",
+        help="score labels with this NLI model (hub id in the local cache, "
+        "or a directory) instead of the head",
+    )
     args = parser.parse_args()
-    clf = Classifier.from_settings(ClassifySettings(head=args.head,
-                                                    zero_shot_model=args.zero_shot))
+    clf = Classifier.from_settings(ClassifySettings(head=args.head, zero_shot_model=args.zero_shot))
     examples = [e for e in load_examples() if e.split == args.split]
     verdicts = clf.classify([Doc(title=e.title, text=e.text, lang=e.lang) for e in examples])
     trained = f" (trained on data {clf.head.meta.data_hash})" if clf.scorer is None else ""
-    print(f"{args.split} split; encoder {clf.encoder.name}; labels from {clf.version}{trained}; "
-          f"min_score {clf.min_score}")
+    print(
+        f"{args.split} split; encoder {clf.encoder.name}; labels from {clf.version}{trained}; "
+        f"min_score {clf.min_score}"
+    )
     label_table(examples, verdicts)
     field_table(examples, verdicts)
     confusion(examples, verdicts)

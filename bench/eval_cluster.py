@@ -55,8 +55,12 @@ def main() -> int:
             return 2
     started = time.perf_counter()
     mode = "input" if args.fields == "gold" else args.fields
-    verdicts, vectors = analyse_documents(docs, encoder=encoder, facts=mode,  # type: ignore[arg-type]
-                                          classifier=classifier)
+    verdicts, vectors = analyse_documents(
+        docs,
+        encoder=encoder,
+        facts=mode,  # type: ignore[arg-type]
+        classifier=classifier,
+    )
     got = cluster_documents(docs, verdicts, vectors, settings=DedupSettings(), model=encoder.name)
     seconds = time.perf_counter() - started
     predicted = {d.key: a.story_id for d, a in zip(docs, got, strict=True)}
@@ -64,8 +68,10 @@ def main() -> int:
     pairs = [tuple(p) for p in json.loads((DATA / "hard_negatives.json").read_text())]
     score = bcubed(predicted, gold)
     merged = merged_pairs(predicted, pairs)  # type: ignore[arg-type]
-    print(f"items {len(rows)}  gold stories {len(set(gold.values()))}  "
-          f"predicted stories {len(set(predicted.values()))}  fields={args.fields}")
+    print(
+        f"items {len(rows)}  gold stories {len(set(gold.values()))}  "
+        f"predicted stories {len(set(predicted.values()))}  fields={args.fields}"
+    )
     print(f"B-cubed precision {score.precision:.3f}  recall {score.recall:.3f}  F1 {score.f1:.3f}")
     print(f"hard-negative pairs merged: {len(merged)} of {len(pairs)}")
     print(f"time: {seconds:.2f} s ({1000 * seconds / len(rows):.1f} ms/article incl. encoding)")

@@ -53,12 +53,16 @@ def build(db: Path, head: str | None) -> None:
 
 
 def score(db: Path) -> int:
-    truth = {t["slug"]: t for t in json.loads(
-        (ROOT / "tests/data/demo_truth.json").read_text(encoding="utf-8"))}
+    truth = {
+        t["slug"]: t
+        for t in json.loads((ROOT / "tests/data/demo_truth.json").read_text(encoding="utf-8"))
+    }
     con = sqlite3.connect(db)
     rows = con.execute(
-        "SELECT a.url, a.story_id, " + ", ".join(f"c.{f}" for f in FIELDS) +
-        " FROM articles a LEFT JOIN classifications c ON c.article_id = a.id").fetchall()
+        "SELECT a.url, a.story_id, "
+        + ", ".join(f"c.{f}" for f in FIELDS)
+        + " FROM articles a LEFT JOIN classifications c ON c.article_id = a.id"
+    ).fetchall()
     right = defaultdict(int)
     events, stories = defaultdict(set), defaultdict(set)
     for url, story, *got in rows:
@@ -68,8 +72,9 @@ def score(db: Path) -> int:
         wrong = []
         for name, value in zip(FIELDS, got, strict=True):
             want = t.get(name)
-            ok = (want == value or (name == "amount" and want and value
-                                    and abs(want - value) <= 0.005 * want))
+            ok = want == value or (
+                name == "amount" and want and value and abs(want - value) <= 0.005 * want
+            )
             right[name] += bool(ok)
             if not ok:
                 wrong.append(f"{name}: {want!r} -> {value!r}")

@@ -41,12 +41,14 @@ RSS_LIMIT_MB = 600
 
 def soak_settings(server: Server, store: Path, interval: int) -> Settings:
     host = server.base.split("//", 1)[1]
-    settings = parse_settings({
-        "store": {"path": str(store)},
-        "feeds": [{"name": f"f{i}", "url": u, "lang": "en"} for i, u in enumerate(server.urls)],
-        "fetch": {"allow_hosts": [host], "fetch_pages": False, "per_host_concurrency": 16},
-        "daemon": {"jitter_s": max(1, interval // 2)},
-    })
+    settings = parse_settings(
+        {
+            "store": {"path": str(store)},
+            "feeds": [{"name": f"f{i}", "url": u, "lang": "en"} for i, u in enumerate(server.urls)],
+            "fetch": {"allow_hosts": [host], "fetch_pages": False, "per_host_concurrency": 16},
+            "daemon": {"jitter_s": max(1, interval // 2)},
+        }
+    )
     feeds = tuple(dataclasses.replace(f, interval=interval) for f in settings.feeds)
     return dataclasses.replace(settings, feeds=feeds)  # bypasses the 60 s minimum on purpose
 
@@ -86,22 +88,32 @@ async def run(settings: Settings, seconds: float, model: bool) -> dict[str, floa
         counters = dict(daemon.counters)
         daemon.request_stop()
         await task
-    return {"seconds": seconds, **peaks, **stats, **counters,
-            "peak_rss_self": procstats.peak_rss_mb()}
+    return {
+        "seconds": seconds,
+        **peaks,
+        **stats,
+        **counters,
+        "peak_rss_self": procstats.peak_rss_mb(),
+    }
 
 
 def report_line(elapsed: float, c: Any, s: dict[str, Any]) -> None:
-    print(f"  {elapsed:5.0f}s  polls {c['polls']:6d} ({c['polls'] / elapsed:6.1f}/s)  "
-          f"articles {c['articles']:7d}  analysed {c['analysed']:7d}  "
-          f"queue {s['queues']['analysis']['depth']:4d}  lag {s['loop_lag_ms']:6.1f} ms  "
-          f"RSS {s['rss_mb']:.0f}+{s['workers_rss_mb']:.0f} MB", flush=True)
+    print(
+        f"  {elapsed:5.0f}s  polls {c['polls']:6d} ({c['polls'] / elapsed:6.1f}/s)  "
+        f"articles {c['articles']:7d}  analysed {c['analysed']:7d}  "
+        f"queue {s['queues']['analysis']['depth']:4d}  lag {s['loop_lag_ms']:6.1f} ms  "
+        f"RSS {s['rss_mb']:.0f}+{s['workers_rss_mb']:.0f} MB",
+        flush=True,
+    )
 
 
 def summary(r: dict[str, float], feeds: int, model: bool) -> None:
     secs = r["seconds"]
     print(f"\n{'feeds':<28}{feeds}\n{'model loaded':<28}{model}")
-    print(f"{'polls':<28}{r.get('polls', 0):.0f} ({r.get('polls', 0) / secs:.1f}/s), "
-          f"errors {r.get('polls_error', 0):.0f}")
+    print(
+        f"{'polls':<28}{r.get('polls', 0):.0f} ({r.get('polls', 0) / secs:.1f}/s), "
+        f"errors {r.get('polls_error', 0):.0f}"
+    )
     stored = r.get("articles", 0)
     print(f"{'articles stored':<28}{stored:.0f} ({stored / secs:.1f}/s)")
     print(f"{'articles analysed':<28}{r.get('analysed', 0):.0f}")
@@ -111,9 +123,11 @@ def summary(r: dict[str, float], feeds: int, model: bool) -> None:
         print(f"{'analysed (model)':<28}{r['embedded']:.0f} ({rate:.0f} articles/s while busy)")
     print(f"{'peak analysis queue':<28}{r['depth']:.0f}")
     print(f"{'worst event-loop lag':<28}{r['lag_ms']:.0f} ms")
-    print(f"{'peak RSS (self+workers)':<28}{r['rss']:.0f} MB (self peak "
-          f"{r['peak_rss_self']:.0f} MB, workers {r['workers_rss']:.0f} MB); "
-          f"limit {RSS_LIMIT_MB} MB: {'OK' if r['rss'] < RSS_LIMIT_MB else 'OVER'}")
+    print(
+        f"{'peak RSS (self+workers)':<28}{r['rss']:.0f} MB (self peak "
+        f"{r['peak_rss_self']:.0f} MB, workers {r['workers_rss']:.0f} MB); "
+        f"limit {RSS_LIMIT_MB} MB: {'OK' if r['rss'] < RSS_LIMIT_MB else 'OVER'}"
+    )
 
 
 def main() -> None:

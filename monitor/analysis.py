@@ -35,8 +35,12 @@ def clusterer_of(app: App, now: datetime) -> Any:
     from monitor.clustering import load_clusterer
 
     encoder = classifier_of(app).encoder
-    return app.lazy("clusterer", lambda: load_clusterer(
-        app.store, app.settings.dedup, dim=encoder.dim, model=encoder.name, now=now))
+    return app.lazy(
+        "clusterer",
+        lambda: load_clusterer(
+            app.store, app.settings.dedup, dim=encoder.dim, model=encoder.name, now=now
+        ),
+    )
 
 
 async def analyse_articles(app: App, article_ids: list[int], now: datetime) -> dict[str, int]:
@@ -46,7 +50,8 @@ async def analyse_articles(app: App, article_ids: list[int], now: datetime) -> d
     "repeat" assignments and change nothing.
     """
     rows: list[dict[str, Any]] = [
-        r for r in (app.store.articles.get(i) for i in article_ids) if r is not None]
+        r for r in (app.store.articles.get(i) for i in article_ids) if r is not None
+    ]
     if not rows:
         return {}
     # loading the model takes seconds: in a thread too, so polling goes on meanwhile
@@ -62,38 +67,62 @@ async def analyse_articles(app: App, article_ids: list[int], now: datetime) -> d
     counts["articles"] = len(rows)
     counts["new stories"] = sum(1 for a in assignments if a.is_new_story)
     counts["alerts"] = len(alerts)
-    return {k: counts[k] for k in ("articles", "enforcement", "investigation", "other",
-                                   "new stories", "alerts") if counts[k] or k == "articles"}
+    return {
+        k: counts[k]
+        for k in ("articles", "enforcement", "investigation", "other", "new stories", "alerts")
+        if counts[k] or k == "articles"
+    }
 
 
 def _classify(classifier: Any, rows: list[dict[str, Any]]) -> tuple[list[Classification], Any]:
     from monitor.classify.classifier import Doc
 
-    docs = [Doc(title=str(r["title"] or ""), text=str(r["text"] or r["summary"] or ""),
-                lang=r["lang"]) for r in rows]
+    docs = [
+        Doc(title=str(r["title"] or ""), text=str(r["text"] or r["summary"] or ""), lang=r["lang"])
+        for r in rows
+    ]
     verdicts, vectors = classifier.classify_with_vectors(docs)
     return list(verdicts), vectors
 
 
-def _assign(app: App, clusterer: Any, rows: list[dict[str, Any]],
-            verdicts: list[Classification], vectors: Any, now: datetime) -> list[Any]:
+def _assign(
+    app: App,
+    clusterer: Any,
+    rows: list[dict[str, Any]],
+    verdicts: list[Classification],
+    vectors: Any,
+    now: datetime,
+) -> list[Any]:
     from monitor.classify.stories import ClusterDoc, event_time
     from monitor.clustering import ClusterItem, assign_articles
 
     items = [
         ClusterItem(
-            doc=ClusterDoc(id=int(r["id"]), title=str(r["title"] or ""),
-                           text=str(r["text"] or r["summary"] or ""), lang=r["lang"],
-                           published=r["published"], source=str(r["source"] or r["feed"]),
-                           fetched=r["fetched"]),
-            vector=vectors[n], fields=v.fields, label=v.label, score=v.score)
+            doc=ClusterDoc(
+                id=int(r["id"]),
+                title=str(r["title"] or ""),
+                text=str(r["text"] or r["summary"] or ""),
+                lang=r["lang"],
+                published=r["published"],
+                source=str(r["source"] or r["feed"]),
+                fetched=r["fetched"],
+            ),
+            vector=vectors[n],
+            fields=v.fields,
+            label=v.label,
+            score=v.score,
+        )
         for n, (r, v) in enumerate(zip(rows, verdicts, strict=True))
     ]
     # In event-time order, as `monitor cluster` does: the clusterer's window follows the
     # newest article it has seen, so a batch out of order (a first poll that back-fills
     # months of items, feed by feed) would evict a story before its other reports arrive.
-    items.sort(key=lambda i: ((event_time(i.doc.published, i.doc.fetched) or now).timestamp(),
-                              i.article_id))
+    items.sort(
+        key=lambda i: (
+            (event_time(i.doc.published, i.doc.fetched) or now).timestamp(),
+            i.article_id,
+        )
+    )
     return assign_articles(app.store, clusterer, items, now)
 
 
@@ -121,6 +150,10 @@ async def deliver(app: App, now: datetime) -> dict[str, int]:
         report = await dispatch(app.store, notifiers, now)
     finally:
         await close_notifiers(notifiers)
-    out = {"sent": report.sent, "edited": report.edited, "retrying": report.retrying,
-           "dead": report.dead}
+    out = {
+        "sent": report.sent,
+        "edited": report.edited,
+        "retrying": report.retrying,
+        "dead": report.dead,
+    }
     return {k: v for k, v in out.items() if v}

@@ -36,8 +36,7 @@ class App:
 
             self.demo = DemoServer()
             fetch = replace(fetch, allow_hosts=(*fetch.allow_hosts, self.demo.host))
-            transport = self.demo.transport(
-                limits=httpx.Limits(max_connections=fetch.concurrency))
+            transport = self.demo.transport(limits=httpx.Limits(max_connections=fetch.concurrency))
         self.fetcher = Fetcher(fetch, transport=transport)
         self.feeds = [self._feed(f) for f in settings.feeds]
         self.sources = {f.name: (f.source or f.name) for f in settings.feeds}

@@ -67,12 +67,14 @@ def _as_item(item: ClusterItem | tuple[Any, ...]) -> ClusterItem:
     article_id, doc, vector, fields, label, score = item
     if doc.id != article_id:
         raise ValueError(f"article id {article_id} does not match its ClusterDoc id {doc.id}")
-    return ClusterItem(doc=doc, vector=vector, fields=fields or EventFields(), label=label,
-                       score=score)
+    return ClusterItem(
+        doc=doc, vector=vector, fields=fields or EventFields(), label=label, score=score
+    )
 
 
-def load_clusterer(store: Store, settings: DedupSettings, *, dim: int, model: str,
-                   now: datetime) -> StoryClusterer:
+def load_clusterer(
+    store: Store, settings: DedupSettings, *, dim: int, model: str, now: datetime
+) -> StoryClusterer:
     """A clusterer holding the stories seen in the last `window_days` before `now`."""
     clusterer = StoryClusterer(dim, settings, model=model)
     _restore(store, clusterer, now)
@@ -85,20 +87,37 @@ def _restore(store: Store, clusterer: StoryClusterer, now: datetime) -> None:
     members = [
         StoredMember(
             story_id=r.story_id,
-            doc=ClusterDoc(id=r.article_id, title=r.title, text=r.text, lang=r.lang,
-                           published=r.published, source=r.source, fetched=r.fetched),
-            vector=(np.frombuffer(r.vector, dtype="<f4").astype(np.float32)
-                    if r.vector is not None and len(r.vector) == 4 * clusterer.dim else None),
+            doc=ClusterDoc(
+                id=r.article_id,
+                title=r.title,
+                text=r.text,
+                lang=r.lang,
+                published=r.published,
+                source=r.source,
+                fetched=r.fetched,
+            ),
+            vector=(
+                np.frombuffer(r.vector, dtype="<f4").astype(np.float32)
+                if r.vector is not None and len(r.vector) == 4 * clusterer.dim
+                else None
+            ),
             signature=dedup.signature_from_bytes(r.signature) if r.signature else None,
-            fields=r.fields, label=r.label, score=r.score, duplicate_of=r.duplicate_of)
+            fields=r.fields,
+            label=r.label,
+            score=r.score,
+            duplicate_of=r.duplicate_of,
+        )
         for r in repo.recent_members(since, model=clusterer.model)
     ]
     clusterer.restore(members, repo.recent(since), repo.max_id() + 1)
 
 
-def assign_articles(store: Store, clusterer: StoryClusterer,
-                    items: Iterable[ClusterItem | tuple[Any, ...]],
-                    now: datetime) -> list[Assignment]:
+def assign_articles(
+    store: Store,
+    clusterer: StoryClusterer,
+    items: Iterable[ClusterItem | tuple[Any, ...]],
+    now: datetime,
+) -> list[Assignment]:
     """Assign new articles to stories and persist the outcome; the pipeline's entry point.
 
     `items` are `ClusterItem`s or `(article_id, ClusterDoc, vector, fields,
@@ -113,8 +132,14 @@ def assign_articles(store: Store, clusterer: StoryClusterer,
         with store.db.atomic():
             for item in map(_as_item, items):
                 sig = clusterer.signature_of(item.doc)
-                got = clusterer.assign(item.doc, item.vector, item.fields, label=item.label,
-                                       score=item.score, signature=sig)
+                got = clusterer.assign(
+                    item.doc,
+                    item.vector,
+                    item.fields,
+                    label=item.label,
+                    score=item.score,
+                    signature=sig,
+                )
                 out.append(got)
                 if got.reason == "repeat":
                     continue
@@ -178,12 +203,17 @@ def _input_doc(obj: Any) -> InputDoc:
     if label not in LABELS:
         raise ValueError(f"label must be one of {', '.join(LABELS)}")
     facts = obj.get("fields")
-    return InputDoc(key=obj["id"], title=str(obj["title"] or ""), text=str(obj["text"] or ""),
-                    lang=choose_lang(obj.get("lang"), None, f"{obj['title']}\n{obj['text']}"),
-                    published=obj.get("published"),
-                    source=str(obj.get("source") or "unknown"),
-                    fields=EventFields(**facts) if isinstance(facts, dict) else None,
-                    label=label, score=float(obj.get("score") or 0.0))
+    return InputDoc(
+        key=obj["id"],
+        title=str(obj["title"] or ""),
+        text=str(obj["text"] or ""),
+        lang=choose_lang(obj.get("lang"), None, f"{obj['title']}\n{obj['text']}"),
+        published=obj.get("published"),
+        source=str(obj.get("source") or "unknown"),
+        fields=EventFields(**facts) if isinstance(facts, dict) else None,
+        label=label,
+        score=float(obj.get("score") or 0.0),
+    )
 
 
 def default_extractor() -> FieldExtractor | None:
@@ -195,8 +225,9 @@ def default_extractor() -> FieldExtractor | None:
     return extract_fields
 
 
-def analyse_documents(docs: Sequence[InputDoc], *, encoder: Encoder, facts: FactsMode,
-                      classifier: Any = None) -> tuple[list[Classification], Vectors]:
+def analyse_documents(
+    docs: Sequence[InputDoc], *, encoder: Encoder, facts: FactsMode, classifier: Any = None
+) -> tuple[list[Classification], Vectors]:
     """Verdicts (label, score, facts) and `story_text` vectors of `docs`.
 
     facts: "classifier" runs `classifier` (a `monitor.classify.classifier.Classifier`)
@@ -208,7 +239,8 @@ def analyse_documents(docs: Sequence[InputDoc], *, encoder: Encoder, facts: Fact
         from monitor.classify.classifier import Doc
 
         verdicts, vectors = classifier.classify_with_vectors(
-            [Doc(title=d.title, text=d.text, lang=d.lang) for d in docs])
+            [Doc(title=d.title, text=d.text, lang=d.lang) for d in docs]
+        )
         return list(verdicts), vectors
     vectors = encoder.encode([story_text(d.title, d.text) for d in docs])
     extractor = default_extractor() if facts == "extract" else None
@@ -231,9 +263,15 @@ def _reference_time(docs: Sequence[InputDoc]) -> datetime:
     return max(times, default=_EPOCH)
 
 
-def cluster_documents(docs: Sequence[InputDoc], verdicts: Sequence[Classification],
-                      vectors: Vectors, *, settings: DedupSettings, model: str,
-                      store_path: Path | None = None) -> list[Assignment]:
+def cluster_documents(
+    docs: Sequence[InputDoc],
+    verdicts: Sequence[Classification],
+    vectors: Vectors,
+    *,
+    settings: DedupSettings,
+    model: str,
+    store_path: Path | None = None,
+) -> list[Assignment]:
     """Cluster `docs` through the online path in a temporary store; one result per doc.
 
     Documents are assigned in time order (stable for equal times) whatever
@@ -244,21 +282,34 @@ def cluster_documents(docs: Sequence[InputDoc], verdicts: Sequence[Classificatio
     if not docs:
         return []
     now = _reference_time(docs)
-    order = sorted(range(len(docs)), key=lambda i: (
-        (event_time(docs[i].published, None) or now).timestamp(), i))
-    with (tempfile.TemporaryDirectory(prefix="monitor-cluster-") as tmp,
-          Store(store_path or Path(tmp) / "cluster.db") as store):
+    order = sorted(
+        range(len(docs)),
+        key=lambda i: ((event_time(docs[i].published, None) or now).timestamp(), i),
+    )
+    with (
+        tempfile.TemporaryDirectory(prefix="monitor-cluster-") as tmp,
+        Store(store_path or Path(tmp) / "cluster.db") as store,
+    ):
         store.feeds.sync([Feed(name=CLI_FEED, url="file:monitor-cluster", enabled=False)])
         items = []
         for i in order:
             d, v = docs[i], verdicts[i]
             # In a batch, documents "arrive" in event-time order: the window slides with them.
             arrived = (event_time(d.published, None) or now).isoformat()
-            doc = ClusterDoc(id=_insert(store, i, d, arrived), title=d.title, text=d.text,
-                             lang=d.lang, published=d.published, source=d.source,
-                             fetched=arrived)
-            items.append(ClusterItem(doc=doc, vector=vectors[i], fields=v.fields, label=v.label,
-                                     score=v.score))
+            doc = ClusterDoc(
+                id=_insert(store, i, d, arrived),
+                title=d.title,
+                text=d.text,
+                lang=d.lang,
+                published=d.published,
+                source=d.source,
+                fetched=arrived,
+            )
+            items.append(
+                ClusterItem(
+                    doc=doc, vector=vectors[i], fields=v.fields, label=v.label, score=v.score
+                )
+            )
         clusterer = StoryClusterer(vectors.shape[1], settings, model=model)
         got = assign_articles(store, clusterer, items, now)
     by_input = dict(zip(order, got, strict=True))
@@ -267,9 +318,18 @@ def cluster_documents(docs: Sequence[InputDoc], verdicts: Sequence[Classificatio
 
 def _insert(store: Store, n: int, doc: InputDoc, fetched: str) -> int:
     article = Article(
-        url=f"urn:monitor-cluster:{n}", guid=None, feed=CLI_FEED, source=doc.source,
-        title=doc.title, summary="", text=doc.text, lang=doc.lang, published=doc.published,
-        fetched=fetched, content_hash=hashlib.sha256(doc.text.encode()).hexdigest())
+        url=f"urn:monitor-cluster:{n}",
+        guid=None,
+        feed=CLI_FEED,
+        source=doc.source,
+        title=doc.title,
+        summary="",
+        text=doc.text,
+        lang=doc.lang,
+        published=doc.published,
+        fetched=fetched,
+        content_hash=hashlib.sha256(doc.text.encode()).hexdigest(),
+    )
     article_id = store.articles.insert(article)
     assert article_id is not None  # fresh store, unique URLs
     return article_id

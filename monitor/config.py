@@ -198,9 +198,7 @@ def parse_settings(data: dict[str, Any], *, config_path: Path | None = None) -> 
     feeds = data.get("feeds", [])
     if not isinstance(feeds, list):
         raise ConfigError("feeds: must be an array of tables ([[feeds]])")
-    parsed_feeds = tuple(
-        _build(FeedSettings, f, f"feeds[{i}]") for i, f in enumerate(feeds)
-    )
+    parsed_feeds = tuple(_build(FeedSettings, f, f"feeds[{i}]") for i, f in enumerate(feeds))
     _check_feeds(parsed_feeds)
     settings = Settings(
         config_path=config_path,
@@ -233,8 +231,10 @@ def _build(cls: type[Any], data: Any, where: str) -> Any:
     for name, raw in data.items():
         values[name] = _coerce(hints[name], raw, f"{where}.{name}")
     for name, f in fields.items():
-        if name not in values and f.default is dataclasses.MISSING and (
-            f.default_factory is dataclasses.MISSING
+        if (
+            name not in values
+            and f.default is dataclasses.MISSING
+            and (f.default_factory is dataclasses.MISSING)
         ):
             raise ConfigError(f"{where}.{name}: required key is missing")
     return cls(**values)

@@ -70,9 +70,15 @@ def _utcnow() -> datetime:
 class Daemon:
     """The service around one App; `await run()` until `request_stop()`."""
 
-    def __init__(self, app: App, *, analyse: Analyse = pipeline.analyse,
-                 clock: Clock = _utcnow, heartbeat_s: float = HEARTBEAT_S,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        analyse: Analyse = pipeline.analyse,
+        clock: Clock = _utcnow,
+        heartbeat_s: float = HEARTBEAT_S,
+        seed: int | None = None,
+    ) -> None:
         self.app = app
         self.cfg = app.settings.daemon
         self.queue: asyncio.Queue[int] = asyncio.Queue(maxsize=self.cfg.queue_size)
@@ -124,15 +130,23 @@ class Daemon:
             self._schedule_feed(feed, now)
         self._schedule_digest()
         upto = self.ops.max_article_id()  # later ids come from this run's polls
-        for name, coro in (("analysis", self._analysis_loop()), ("outbox", self._outbox_loop()),
-                           ("heartbeat", self._heartbeat_loop()), ("lag", self._lag.run()),
-                           ("backlog", self._load_backlog(upto))):
+        for name, coro in (
+            ("analysis", self._analysis_loop()),
+            ("outbox", self._outbox_loop()),
+            ("heartbeat", self._heartbeat_loop()),
+            ("lag", self._lag.run()),
+            ("backlog", self._load_backlog(upto)),
+        ):
             self._tasks[name] = asyncio.create_task(coro, name=f"monitor-{name}")
         self._dispatch_wanted.set()  # deliveries left pending by the last run go out now
         self._state = "running"
         self._write_heartbeat()
-        log.info("daemon running: %d feeds scheduled, queue size %d, pid %d", len(feeds),
-                 self.cfg.queue_size, os.getpid())
+        log.info(
+            "daemon running: %d feeds scheduled, queue size %d, pid %d",
+            len(feeds),
+            self.cfg.queue_size,
+            os.getpid(),
+        )
 
     def _refuse_second_instance(self) -> None:
         """Two daemons on one store would poll everything twice: refuse to be the second.
@@ -147,8 +161,10 @@ class Daemon:
         pid, host = beat.get("pid"), beat.get("host")
         if host == socket.gethostname() and isinstance(pid, int) and not procstats.pid_alive(pid):
             return
-        raise StoreError(f"another daemon (pid {pid} on {host}) is running on this store; "
-                         "stop it first (its heartbeat is fresh)")
+        raise StoreError(
+            f"another daemon (pid {pid} on {host}) is running on this store; "
+            "stop it first (its heartbeat is fresh)"
+        )
 
     async def shutdown(self) -> None:
         """Stop taking work, let in-flight work finish (bounded), flush the outbox."""
@@ -171,8 +187,11 @@ class Daemon:
             await _cancel(task)
         self._state = "stopped"
         self._write_heartbeat()
-        log.info("daemon stopped in %.1fs (%d articles waiting for analysis stay in the store)",
-                 time.monotonic() - t0, self.queue.qsize())
+        log.info(
+            "daemon stopped in %.1fs (%d articles waiting for analysis stay in the store)",
+            time.monotonic() - t0,
+            self.queue.qsize(),
+        )
 
     async def _drain(self, deadline: float) -> None:
         """Let the current analysis batch, then in-flight polls, finish until `deadline`."""
@@ -181,13 +200,14 @@ class Daemon:
             await asyncio.wait([analysis], timeout=max(0.0, deadline - time.monotonic()))
         await _cancel(analysis)
         while not self.queue.empty():  # frees polls blocked on a full queue; the store keeps
-            self.queue.get_nowait()    # these ids and the next start queues them again
+            self.queue.get_nowait()  # these ids and the next start queues them again
         waiting = set(self._polls)
         if waiting:
             _, pending = await asyncio.wait(waiting, timeout=max(0.0, deadline - time.monotonic()))
             for task in pending:
-                log.warning("stopping: cancelled %s (ran past the shutdown budget)",
-                            task.get_name())
+                log.warning(
+                    "stopping: cancelled %s (ran past the shutdown budget)", task.get_name()
+                )
                 await _cancel(task)
 
     # ---- polling ----------------------------------------------------------------------
@@ -199,10 +219,17 @@ class Daemon:
             first = max(now, datetime.fromisoformat(state.next_poll))
         first += timedelta(seconds=self._random.uniform(0, self.cfg.jitter_s))  # spread a burst
         self.scheduler.add_job(
-            self._poll_job, IntervalTrigger(seconds=feed.interval_s, jitter=self.cfg.jitter_s,
-                                            timezone=UTC),
-            args=[feed], id=_job_id(feed), name=f"poll {feed.name}", next_run_time=first,
-            coalesce=True, max_instances=1, misfire_grace_time=None, replace_existing=True)
+            self._poll_job,
+            IntervalTrigger(seconds=feed.interval_s, jitter=self.cfg.jitter_s, timezone=UTC),
+            args=[feed],
+            id=_job_id(feed),
+            name=f"poll {feed.name}",
+            next_run_time=first,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            replace_existing=True,
+        )
 
     async def _poll_job(self, feed: Feed) -> None:
         if self._stop.is_set():
@@ -239,8 +266,9 @@ class Daemon:
         state = self.app.store.feeds.state(feed.name)
         job_id = _job_id(feed)
         if state.disabled_reason:
-            log.warning("feed %s disabled: %s", feed.name, state.disabled_reason,
-                        extra={"feed": feed.name})
+            log.warning(
+                "feed %s disabled: %s", feed.name, state.disabled_reason, extra={"feed": feed.name}
+            )
             with contextlib.suppress(Exception):
                 self.scheduler.remove_job(job_id)
             return
@@ -257,15 +285,28 @@ class Daemon:
         if job is not None:
             hour, minute = (int(x) for x in digest.time.split(":", 1))
             trigger = CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(digest.timezone))
-            self.scheduler.add_job(job, trigger, id="digest", name="daily digest",
-                                   coalesce=True, max_instances=1, misfire_grace_time=3600,
-                                   replace_existing=True)
+            self.scheduler.add_job(
+                job,
+                trigger,
+                id="digest",
+                name="daily digest",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=3600,
+                replace_existing=True,
+            )
             log.info("digest scheduled daily at %s %s", digest.time, digest.timezone)
         if retry is not None:
-            self.scheduler.add_job(retry, IntervalTrigger(minutes=DIGEST_RETRY_MIN, timezone=UTC),
-                                   id="digest-retry", name="digest retries", coalesce=True,
-                                   max_instances=1, misfire_grace_time=None,
-                                   replace_existing=True)
+            self.scheduler.add_job(
+                retry,
+                IntervalTrigger(minutes=DIGEST_RETRY_MIN, timezone=UTC),
+                id="digest-retry",
+                name="digest retries",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,
+                replace_existing=True,
+            )
 
     # ---- analysis, outbox, heartbeat --------------------------------------------------
 
@@ -293,8 +334,10 @@ class Daemon:
                 self.counters["analysed"] += len(batch)
             except ModelError as e:  # a model that cannot load: say it once, not per batch
                 if not self.counters["analysis_errors"]:
-                    log.error("analysis is off, articles are stored unanalysed until the "
-                              "next start: %s", e)
+                    log.error(
+                        "analysis is off, articles are stored unanalysed until the next start: %s",
+                        e,
+                    )
                 self.counters["analysis_errors"] += 1
             except Exception:  # the articles stay unanalysed in the store: next start retries
                 log.exception("analysis of %d articles failed", len(batch))
@@ -332,17 +375,30 @@ class Daemon:
         """What the heartbeat row says (also useful to tests)."""
         workers = self.app.lazy("workers", lambda: Workers(threads=2))
         return {
-            "state": self._state, "pid": os.getpid(), "host": socket.gethostname(),
-            "version": __version__, "started_at": _iso(self._started_at),
-            "updated_at": _iso(_utcnow()), "interval_s": self._heartbeat_s,
-            "queues": {"analysis": {"depth": self.queue.qsize(),
-                                    "capacity": self.cfg.queue_size, "peak": self.peak_depth}},
-            "polls_in_flight": len(self._polls), "analysing": self._analysing,
+            "state": self._state,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "version": __version__,
+            "started_at": _iso(self._started_at),
+            "updated_at": _iso(_utcnow()),
+            "interval_s": self._heartbeat_s,
+            "queues": {
+                "analysis": {
+                    "depth": self.queue.qsize(),
+                    "capacity": self.cfg.queue_size,
+                    "peak": self.peak_depth,
+                }
+            },
+            "polls_in_flight": len(self._polls),
+            "analysing": self._analysing,
             "jobs": len(self.scheduler.get_jobs()) if self.scheduler.running else 0,
-            "counters": dict(self.counters), "workers": dict(workers.counts),
-            "loop_lag_ms": self._lag.take(), "rss_mb": procstats.rss_mb(),
+            "counters": dict(self.counters),
+            "workers": dict(workers.counts),
+            "loop_lag_ms": self._lag.take(),
+            "rss_mb": procstats.rss_mb(),
             "peak_rss_mb": procstats.peak_rss_mb(),
-            "workers_rss_mb": procstats.children_rss_mb(), "parts": dict(self.extensions.parts),
+            "workers_rss_mb": procstats.children_rss_mb(),
+            "parts": dict(self.extensions.parts),
         }
 
     def _write_heartbeat(self) -> None:
@@ -393,6 +449,7 @@ def _start_watchdog(timeout_s: float) -> None:
     Threads cannot be cancelled: a parse stuck in a worker thread would otherwise
     hold the interpreter's exit past the bound that systemd and Docker rely on.
     """
+
     def bite() -> None:
         time.sleep(timeout_s)
         log.error("shutdown took longer than %.0fs: forcing exit", timeout_s)

@@ -68,8 +68,11 @@ class Extensions:
         self._bot_stack = contextlib.AsyncExitStack()
 
     async def start(self) -> None:
-        for name, starter in (("outbox", self._start_outbox), ("bot", self._start_bot),
-                              ("digest", self._check_digest)):
+        for name, starter in (
+            ("outbox", self._start_outbox),
+            ("bot", self._start_bot),
+            ("digest", self._check_digest),
+        ):
             try:
                 self.parts[name] = await starter()
             except Exception as e:  # one broken part must not keep the monitor from polling
@@ -121,8 +124,9 @@ class Extensions:
         async def run_digest() -> Any:
             now = datetime.now(UTC)
             if inspect.iscoroutinefunction(job):
-                return await call_with(job, settings=self._app.settings, store=self._app.store,
-                                       now=now, app=self._app)
+                return await call_with(
+                    job, settings=self._app.settings, store=self._app.store, now=now, app=self._app
+                )
             # a blocking job gets its own thread and its own store connection
             return await asyncio.to_thread(_sync_job, job, self._app, now)
 

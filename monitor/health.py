@@ -68,11 +68,23 @@ def feed_health(name: str, row: dict[str, Any] | None) -> FeedHealth:
     polled, errors = row.get("last_polled"), int(row.get("error_count") or 0)
     since = row.get("first_error_at")
     if row.get("disabled_reason"):
-        return FeedHealth(name=name, condition="disabled", last_polled=polled,
-                          error_count=errors, since=since, detail=row["disabled_reason"])
+        return FeedHealth(
+            name=name,
+            condition="disabled",
+            last_polled=polled,
+            error_count=errors,
+            since=since,
+            detail=row["disabled_reason"],
+        )
     if row.get("last_status") == "error":
-        return FeedHealth(name=name, condition="failing", last_polled=polled,
-                          error_count=errors, since=since, detail=row.get("last_error"))
+        return FeedHealth(
+            name=name,
+            condition="failing",
+            last_polled=polled,
+            error_count=errors,
+            since=since,
+            detail=row.get("last_error"),
+        )
     return FeedHealth(name=name, condition="ok", last_polled=polled)
 
 
@@ -88,9 +100,16 @@ def daemon_running(heartbeat: dict[str, Any] | None, now: datetime) -> bool:
     return now - updated <= timedelta(seconds=interval * STALE_AFTER_BEATS)
 
 
-def assess(*, configured: list[str], rows: list[dict[str, Any]],
-           heartbeat: dict[str, Any] | None, now: datetime, require_daemon: bool = True,
-           last_alert: str | None = None, deliveries: dict[str, int] | None = None) -> Health:
+def assess(
+    *,
+    configured: list[str],
+    rows: list[dict[str, Any]],
+    heartbeat: dict[str, Any] | None,
+    now: datetime,
+    require_daemon: bool = True,
+    last_alert: str | None = None,
+    deliveries: dict[str, int] | None = None,
+) -> Health:
     """The verdict for enabled configured feeds `configured`, store `rows`, `heartbeat`."""
     by_name = {str(r["name"]): r for r in rows}
     feeds = tuple(feed_health(n, by_name.get(n)) for n in configured)
@@ -101,14 +120,24 @@ def assess(*, configured: list[str], rows: list[dict[str, Any]],
         problems.extend(_daemon_problems(heartbeat))
     polled = [f.last_polled for f in feeds if f.last_polled]
     status: Status = "down" if down else ("degraded" if problems else "healthy")
-    return Health(status=status, problems=tuple(down + problems), feeds=feeds,
-                  daemon_running=running, daemon=heartbeat,
-                  last_poll=max(polled) if polled else None, last_alert=last_alert,
-                  deliveries=dict(deliveries or {}))
+    return Health(
+        status=status,
+        problems=tuple(down + problems),
+        feeds=feeds,
+        daemon_running=running,
+        daemon=heartbeat,
+        last_poll=max(polled) if polled else None,
+        last_alert=last_alert,
+        deliveries=dict(deliveries or {}),
+    )
 
 
-def _down_reasons(feeds: tuple[FeedHealth, ...], running: bool,
-                  heartbeat: dict[str, Any] | None, require_daemon: bool) -> list[str]:
+def _down_reasons(
+    feeds: tuple[FeedHealth, ...],
+    running: bool,
+    heartbeat: dict[str, Any] | None,
+    require_daemon: bool,
+) -> list[str]:
     reasons = []
     if not feeds:
         reasons.append("no enabled feed is configured")
@@ -119,8 +148,10 @@ def _down_reasons(feeds: tuple[FeedHealth, ...], running: bool,
         if heartbeat is None:
             reasons.append("the daemon has never run on this store")
         else:
-            reasons.append(f"the daemon is not running (last state {heartbeat.get('state')!r}, "
-                           f"last heartbeat {heartbeat.get('updated_at')})")
+            reasons.append(
+                f"the daemon is not running (last state {heartbeat.get('state')!r}, "
+                f"last heartbeat {heartbeat.get('updated_at')})"
+            )
     return reasons
 
 

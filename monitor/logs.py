@@ -49,8 +49,9 @@ class SkippedRunFilter(logging.Filter):
         return "maximum number of running instances" not in str(record.msg)
 
 
-def setup_logging(fmt: Literal["text", "json"], *, level: int | None = None,
-                  stream: TextIO | None = None) -> None:
+def setup_logging(
+    fmt: Literal["text", "json"], *, level: int | None = None, stream: TextIO | None = None
+) -> None:
     """Route all logs to `stream` (stderr) in format `fmt`; keep the current level if None."""
     root = logging.getLogger()
     handler = logging.StreamHandler(stream or sys.stderr)
@@ -62,8 +63,9 @@ def setup_logging(fmt: Literal["text", "json"], *, level: int | None = None,
         root.setLevel(level)
     effective = root.getEffectiveLevel()
     # job-by-job scheduler chatter only when debugging
-    logging.getLogger("apscheduler").setLevel(max(effective, logging.WARNING)
-                                              if effective > logging.DEBUG else logging.DEBUG)
+    logging.getLogger("apscheduler").setLevel(
+        max(effective, logging.WARNING) if effective > logging.DEBUG else logging.DEBUG
+    )
     logging.getLogger("httpx").setLevel(max(effective, logging.WARNING))
     scheduler_log = logging.getLogger("apscheduler.scheduler")
     if not any(isinstance(f, SkippedRunFilter) for f in scheduler_log.filters):

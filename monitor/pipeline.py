@@ -81,14 +81,19 @@ async def run_once(
             progress(report)
     analysis = await analyse(app, new_ids, now)
     analysis.update(await deliver(app, now))
-    return RunReport(feeds=tuple(reports), new_article_ids=tuple(new_ids), analysis=analysis,
-                     seconds=time.perf_counter() - started)
+    return RunReport(
+        feeds=tuple(reports),
+        new_article_ids=tuple(new_ids),
+        analysis=analysis,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def active_feeds(app: App) -> list[Feed]:
     """Configured, enabled feeds that the store has not disabled for failing too long."""
-    return [f for f in app.feeds
-            if f.enabled and app.store.feeds.state(f.name).disabled_reason is None]
+    return [
+        f for f in app.feeds if f.enabled and app.store.feeds.state(f.name).disabled_reason is None
+    ]
 
 
 def _due(app: App, feed: Feed, now: datetime) -> bool:
@@ -114,32 +119,50 @@ async def poll_feed(
         return _failed(app, feed, state, e, now, started, reason="parse_worker"), []
     except Exception as e:  # a bug or an unforeseen input must not stop the other feeds
         log.exception("feed %s: unexpected error", feed.name)
-        return _failed(app, feed, state, e, now, started,
-                       reason=f"internal_error {type(e).__name__}"), []
+        return _failed(
+            app, feed, state, e, now, started, reason=f"internal_error {type(e).__name__}"
+        ), []
 
 
-async def _poll(app: App, feed: Feed, state: FeedState, now: datetime, sink: Sink | None,
-                started: float) -> tuple[FeedReport, list[int]]:
+async def _poll(
+    app: App, feed: Feed, state: FeedState, now: datetime, sink: Sink | None, started: float
+) -> tuple[FeedReport, list[int]]:
     result = await app.fetcher.get(feed.url, etag=state.etag, last_modified=state.last_modified)
     digest = hashlib.blake2b(result.body, digest_size=16).digest()
     seen = _last_bodies(app).get(feed.name)
     if result.not_modified or (seen is not None and seen[0] == digest):
-        app.store.feeds.save_state(polling.after_success(
-            state, now=now, interval_s=feed.interval_s, http_status=result.status,
-            headers=result.headers, ttl_s=seen[1] if seen else None))
-        return FeedReport(feed=feed.name, status="not_modified",
-                          seconds=time.perf_counter() - started), []
+        app.store.feeds.save_state(
+            polling.after_success(
+                state,
+                now=now,
+                interval_s=feed.interval_s,
+                http_status=result.status,
+                headers=result.headers,
+                ttl_s=seen[1] if seen else None,
+            )
+        )
+        return FeedReport(
+            feed=feed.name, status="not_modified", seconds=time.perf_counter() - started
+        ), []
     parsed = await workers_for(app).run(
-        "parse", parse_feed, result.body, feed_name=feed.name, base_url=result.final_url,
-        content_type=result.headers.get("content-type"), default_lang=feed.lang, now=now,
-        max_items=app.settings.fetch.max_items_per_feed)
+        "parse",
+        parse_feed,
+        result.body,
+        feed_name=feed.name,
+        base_url=result.final_url,
+        content_type=result.headers.get("content-type"),
+        default_lang=feed.lang,
+        now=now,
+        max_items=app.settings.fetch.max_items_per_feed,
+    )
     known = app.store.articles.known(feed.name, [(i.url, i.guid) for i in parsed.items])
     fresh = [i for i in parsed.items if i.url not in known]
     ids: list[int] = []
     failures = 0
     for start in range(0, len(fresh), PAGE_BATCH):
         articles = await asyncio.gather(
-            *(_fetch_article(app, i, now) for i in fresh[start : start + PAGE_BATCH]))
+            *(_fetch_article(app, i, now) for i in fresh[start : start + PAGE_BATCH])
+        )
         failures += sum(1 for a in articles if a.extraction_error)
         # one commit per batch (~2x faster than one per article); a crash mid-batch loses
         # only uncommitted items, and feed state is saved last: the next poll fetches them
@@ -149,14 +172,27 @@ async def _poll(app: App, feed: Feed, state: FeedState, now: datetime, sink: Sin
         if sink is not None and batch:
             await sink(batch)
     app.store.feeds.save_state(
-        polling.after_success(state, now=now, interval_s=feed.interval_s,
-                              http_status=result.status, headers=result.headers,
-                              ttl_s=parsed.ttl_s),
-        items_seen=len(parsed.items), stored=len(ids))
+        polling.after_success(
+            state,
+            now=now,
+            interval_s=feed.interval_s,
+            http_status=result.status,
+            headers=result.headers,
+            ttl_s=parsed.ttl_s,
+        ),
+        items_seen=len(parsed.items),
+        stored=len(ids),
+    )
     _last_bodies(app)[feed.name] = (digest, parsed.ttl_s)
-    return FeedReport(feed=feed.name, status="ok", items=len(parsed.items), new=len(fresh),
-                      stored=len(ids), page_failures=failures,
-                      seconds=time.perf_counter() - started), ids
+    return FeedReport(
+        feed=feed.name,
+        status="ok",
+        items=len(parsed.items),
+        new=len(fresh),
+        stored=len(ids),
+        page_failures=failures,
+        seconds=time.perf_counter() - started,
+    ), ids
 
 
 def _last_bodies(app: App) -> dict[str, tuple[bytes, int | None]]:
@@ -168,23 +204,38 @@ def _last_bodies(app: App) -> dict[str, tuple[bytes, int | None]]:
     return app.lazy("last_bodies", dict)  # type: ignore[no-any-return]
 
 
-def _failed(app: App, feed: Feed, state: FeedState, error: Exception, now: datetime,
-            started: float, *, reason: str | None = None) -> FeedReport:
+def _failed(
+    app: App,
+    feed: Feed,
+    state: FeedState,
+    error: Exception,
+    now: datetime,
+    started: float,
+    *,
+    reason: str | None = None,
+) -> FeedReport:
     status = getattr(error, "status", None)
     retry_after = polling.retry_after_seconds(getattr(error, "retry_after", None), now=now)
     reason = reason or getattr(error, "reason", "parse_error")
     message = f"{reason}: {error}"
     new_state = polling.after_failure(
-        app.store.feeds.state(feed.name), now=now, interval_s=feed.interval_s, error=message,
-        http_status=status, retry_after_s=retry_after,
-        max_backoff_s=app.settings.daemon.max_backoff_s)
+        app.store.feeds.state(feed.name),
+        now=now,
+        interval_s=feed.interval_s,
+        error=message,
+        http_status=status,
+        retry_after_s=retry_after,
+        max_backoff_s=app.settings.daemon.max_backoff_s,
+    )
     app.store.feeds.save_state(new_state)
-    if polling.should_disable(new_state, now=now,
-                              after_days=app.settings.daemon.disable_after_days):
+    if polling.should_disable(
+        new_state, now=now, after_days=app.settings.daemon.disable_after_days
+    ):
         app.store.feeds.disable(feed.name, f"failing since {new_state.first_error_at}: {message}")
     log.warning("feed %s failed: %s", feed.name, message)
-    return FeedReport(feed=feed.name, status="error", error=message,
-                      seconds=time.perf_counter() - started)
+    return FeedReport(
+        feed=feed.name, status="error", error=message, seconds=time.perf_counter() - started
+    )
 
 
 async def _fetch_article(app: App, item: FeedItem, now: datetime) -> Article:
@@ -194,14 +245,16 @@ async def _fetch_article(app: App, item: FeedItem, now: datetime) -> Article:
     if app.settings.fetch.fetch_pages:
         try:
             result = await app.fetcher.get(item.url)
-            page, failure = await workers_for(app).run("extract", extract_page, result.body,
-                                                       url=result.final_url)
+            page, failure = await workers_for(app).run(
+                "extract", extract_page, result.body, url=result.final_url
+            )
         except FetchError as e:
             failure = f"{e.reason}: {e}"
         except (WorkerTimeoutError, WorkerCrashedError) as e:
             failure = f"extraction_failed: {e}"
-    return build_article(item, page, source=app.sources.get(item.feed, item.feed), now=now,
-                         failure=failure)
+    return build_article(
+        item, page, source=app.sources.get(item.feed, item.feed), now=now, failure=failure
+    )
 
 
 async def analyse(app: App, article_ids: list[int], now: datetime) -> dict[str, int]:

@@ -73,8 +73,15 @@ def _warm_up(extract: bool) -> None:
 class Workers:
     """The pools; build one per process (see `App.lazy("workers", ...)`), close it at exit."""
 
-    def __init__(self, *, threads: int = 2, processes: int = 0, parse_in_processes: bool = False,
-                 warm_extract: bool = True, task_timeout_s: float = TASK_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        *,
+        threads: int = 2,
+        processes: int = 0,
+        parse_in_processes: bool = False,
+        warm_extract: bool = True,
+        task_timeout_s: float = TASK_TIMEOUT_S,
+    ) -> None:
         self._threads = ThreadPoolExecutor(max(1, threads), thread_name_prefix="monitor-cpu")
         self._n_processes = processes
         self._parse_in_processes = parse_in_processes and processes > 0
@@ -115,9 +122,12 @@ class Workers:
             return self._threads
         if self._processes is None:
             self._processes = ProcessPoolExecutor(
-                self._n_processes, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm_up, initargs=(self._warm_extract,),
-                max_tasks_per_child=MAX_TASKS_PER_CHILD)
+                self._n_processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm_up,
+                initargs=(self._warm_extract,),
+                max_tasks_per_child=MAX_TASKS_PER_CHILD,
+            )
         return self._processes
 
     def _reset_processes(self, executor: Executor) -> None:
@@ -151,9 +161,12 @@ def daemon_workers(settings: Any) -> Workers:
     n, cores = settings.daemon.workers, os.cpu_count() or 1
     parse_in_processes = n > 1 and cores >= 2
     use_processes = n > 1 and (settings.fetch.fetch_pages or parse_in_processes)
-    return Workers(threads=max(2, n), processes=n if use_processes else 0,
-                   parse_in_processes=parse_in_processes,
-                   warm_extract=settings.fetch.fetch_pages)
+    return Workers(
+        threads=max(2, n),
+        processes=n if use_processes else 0,
+        parse_in_processes=parse_in_processes,
+        warm_extract=settings.fetch.fetch_pages,
+    )
 
 
 def workers_for(app: Any) -> Workers:

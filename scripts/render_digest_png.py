@@ -29,8 +29,15 @@ def find_chromium() -> str | None:
     return None
 
 
-def screenshot(html: Path, png: Path, *, width: int = 900, height: int = 1400,
-               chromium: str | None = None, timeout_s: float = 60.0) -> None:
+def screenshot(
+    html: Path,
+    png: Path,
+    *,
+    width: int = 900,
+    height: int = 1400,
+    chromium: str | None = None,
+    timeout_s: float = 60.0,
+) -> None:
     """Render `html` (a local file) into `png`.
 
     Raises:
@@ -43,16 +50,27 @@ def screenshot(html: Path, png: Path, *, width: int = 900, height: int = 1400,
     png = png.resolve()
     png.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="digest-chromium-") as profile:
-        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-               "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-               f"--user-data-dir={profile}", f"--screenshot={png}",
-               f"--window-size={width},{height}", html.resolve().as_uri()]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
-                              check=False)
+        cmd = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            f"--screenshot={png}",
+            f"--window-size={width},{height}",
+            html.resolve().as_uri(),
+        ]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, check=False)
     if not png.exists() or png.stat().st_size == 0:
-        raise RuntimeError(f"chromium wrote no screenshot (exit {done.returncode}): "
-                           f"{done.stderr[-2000:]}")
+        raise RuntimeError(
+            f"chromium wrote no screenshot (exit {done.returncode}): {done.stderr[-2000:]}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,8 +29,13 @@ def http_server() -> Iterator[TestServer]:
 @pytest.fixture
 def fetch_settings(http_server: TestServer) -> FetchSettings:
     """Short deadlines; only the test server's loopback address is allowed."""
-    return FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=3, max_bytes=200_000,
-                         allow_hosts=(http_server.host,))
+    return FetchSettings(
+        connect_timeout=2,
+        read_timeout=2,
+        total_timeout=3,
+        max_bytes=200_000,
+        allow_hosts=(http_server.host,),
+    )
 
 
 @pytest.fixture

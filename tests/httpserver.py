@@ -112,8 +112,14 @@ def _make_handler(server: TestServer) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:  # webhooks: record the body, answer the route
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            server.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()},
-                                        method="POST", body=body))
+            server.requests.append(
+                Seen(
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    method="POST",
+                    body=body,
+                )
+            )
             route = server.routes.get(self.path)
             if route is None:
                 self._send(404, {}, b"not found")
@@ -121,8 +127,15 @@ def _make_handler(server: TestServer) -> type[BaseHTTPRequestHandler]:
             status = route.statuses.pop(0) if route.statuses else route.status
             self._send(status, dict(route.headers), route.body)
 
-        def _send(self, status: int, headers: dict[str, str], body: bytes, *,
-                  drip: float | None = None, length: int | None = None) -> None:
+        def _send(
+            self,
+            status: int,
+            headers: dict[str, str],
+            body: bytes,
+            *,
+            drip: float | None = None,
+            length: int | None = None,
+        ) -> None:
             try:
                 self.send_response(status)
                 for k, v in headers.items():

@@ -27,10 +27,14 @@ FEED = {"name": "a", "url": "https://example.org/feed.xml"}
         ({"feeds": [dict(FEED, interval=5)]}, r"feeds\[0\].interval: must be at least 60"),
         ({"feeds": {"name": "a"}}, "feeds: must be an array"),
         ({"classify": {"backend": "bert"}}, "classify.backend: must be one of"),
-        ({"notify": {"telegram": {"enabled": True, "token_env": "NM_TEST_UNSET_TOKEN"}}},
-         "notify.telegram.token_env: environment variable NM_TEST_UNSET_TOKEN is not set"),
-        ({"digest": {"enabled": True, "smtp_password_env": "NM_TEST_UNSET_PW"}},
-         "digest.smtp_password_env: environment variable NM_TEST_UNSET_PW is not set"),
+        (
+            {"notify": {"telegram": {"enabled": True, "token_env": "NM_TEST_UNSET_TOKEN"}}},
+            "notify.telegram.token_env: environment variable NM_TEST_UNSET_TOKEN is not set",
+        ),
+        (
+            {"digest": {"enabled": True, "smtp_password_env": "NM_TEST_UNSET_PW"}},
+            "digest.smtp_password_env: environment variable NM_TEST_UNSET_PW is not set",
+        ),
     ],
 )
 def test_invalid_config_names_key_and_reason(data: dict, message: str) -> None:

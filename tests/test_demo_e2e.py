@@ -16,8 +16,13 @@ REPO = Path(__file__).parent.parent
 
 
 def monitor(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +64,15 @@ def test_second_run_stores_nothing_twice(demo_db: Path) -> None:
 def test_stats_and_feeds_list(demo_db: Path) -> None:
     stats = monitor("--config", str(REPO / "config.toml"), "--db", str(demo_db), "stats")
     assert stats.returncode == 0 and re.search(r"articles: \d+ \(en: \d+, fr: \d+\)", stats.stdout)
-    listing = monitor("--config", str(REPO / "config.toml"), "--db", str(demo_db), "feeds",
-                      "list")
+    listing = monitor("--config", str(REPO / "config.toml"), "--db", str(demo_db), "feeds", "list")
     assert listing.returncode == 0 and "journal-numerique" in listing.stdout
 
 
 def test_feeds_check_shows_without_storing(tmp_path: Path, http_server) -> None:
-    feed = ("<rss version='2.0'><channel><title>t</title><item><title>Hello</title>"
-            f"<link>{http_server.base}/p</link></item></channel></rss>")
+    feed = (
+        "<rss version='2.0'><channel><title>t</title><item><title>Hello</title>"
+        f"<link>{http_server.base}/p</link></item></channel></rss>"
+    )
     http_server.route("/f.xml", feed)
     cfg = tmp_path / "c.toml"
     cfg.write_text(f'[fetch]\nallow_hosts = ["{http_server.host}"]\n')
@@ -86,8 +92,14 @@ def test_bad_config_exits_with_a_clear_error(tmp_path: Path) -> None:
 def test_founding_story_is_one_alert_with_its_three_sources(demo_run: tuple[Path, str]) -> None:
     db, printed = demo_run
     # the console channel printed each alert once, the founding story among them
-    assert len(re.findall(r"^ALERT story-\d+ v\d+ \[Enforcement\] ICO → Clearview AI: fine",
-                          printed, re.M)) == 1
+    assert (
+        len(
+            re.findall(
+                r"^ALERT story-\d+ v\d+ \[Enforcement\] ICO → Clearview AI: fine", printed, re.M
+            )
+        )
+        == 1
+    )
     out = monitor("--config", str(REPO / "config.toml"), "--db", str(db), "alerts", "--json")
     assert out.returncode == 0, out.stderr
     alerts = [json.loads(line) for line in out.stdout.splitlines()]
@@ -95,24 +107,41 @@ def test_founding_story_is_one_alert_with_its_three_sources(demo_run: tuple[Path
     assert len(founding) == 1
     [a] = founding
     assert (a["label"], a["action"], a["amount"], a["currency"], a["country"]) == (
-        "enforcement", "fine", 7552800, "GBP", "GB")
+        "enforcement",
+        "fine",
+        7552800,
+        "GBP",
+        "GB",
+    )
     assert a["languages"] == ["en", "fr"] and len(a["sources"]) == 3
     assert {s["outlet"] for s in a["sources"]} == {
-        "Tech Policy Wire", "Euro Digital News", "Le Journal du Numérique"}
+        "Tech Policy Wire",
+        "Euro Digital News",
+        "Le Journal du Numérique",
+    }
     # the look-alike Clearview fines (CNIL, Garante) and formal notice are other alerts
     others = {(x["authority"], x["action"]) for x in alerts if x["target"] == "Clearview AI"}
-    assert others == {("ICO", "fine"), ("CNIL", "fine"), ("Garante", "fine"),
-                      ("CNIL", "formal_notice")}
+    assert others == {
+        ("ICO", "fine"),
+        ("CNIL", "fine"),
+        ("Garante", "fine"),
+        ("CNIL", "formal_notice"),
+    }
     with Store(db) as store:  # every article was classified and put in a story
-        assert store.db.execute("SELECT count(*) FROM articles WHERE story_id IS NULL"
-                                ).fetchone()[0] == 0
-        assert store.db.execute("SELECT count(*) FROM classifications").fetchone()[0] == \
-            store.articles.count()
+        assert (
+            store.db.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0]
+            == 0
+        )
+        assert (
+            store.db.execute("SELECT count(*) FROM classifications").fetchone()[0]
+            == store.articles.count()
+        )
 
 
 def test_search_finds_the_founding_story_in_both_languages(demo_db: Path) -> None:
-    out = monitor("--config", str(REPO / "config.toml"), "--db", str(demo_db),
-                  "search", "clearview")
+    out = monitor(
+        "--config", str(REPO / "config.toml"), "--db", str(demo_db), "search", "clearview"
+    )
     assert out.returncode == 0, out.stderr
     assert re.search(r"^#\d+ \[en\] 2022-05-23 ", out.stdout, re.M)
     assert re.search(r"^#\d+ \[fr\] 2022-05-23 ", out.stdout, re.M)
@@ -120,7 +149,8 @@ def test_search_finds_the_founding_story_in_both_languages(demo_db: Path) -> Non
 
 
 def test_digest_of_the_demo_day_lists_the_founding_story_once(
-        demo_db: Path, tmp_path: Path) -> None:
+    demo_db: Path, tmp_path: Path
+) -> None:
     from notify_email.smtp_helpers import RECIPIENTS, SmtpServer
 
     server = SmtpServer()
@@ -128,12 +158,15 @@ def test_digest_of_the_demo_day_lists_the_founding_story_once(
         cfg = tmp_path / "config.toml"
         cfg.write_text(
             f"[store]\npath = {json.dumps(str(demo_db))}\n\n[digest]\n"
-            f"enabled = true\ntimezone = \"Europe/London\"\n"
+            f'enabled = true\ntimezone = "Europe/London"\n'
             f"recipients = {json.dumps(RECIPIENTS)}\n"
-            f"smtp_host = \"127.0.0.1\"\nsmtp_port = {server.port}\n", encoding="utf-8")
+            f'smtp_host = "127.0.0.1"\nsmtp_port = {server.port}\n',
+            encoding="utf-8",
+        )
         html_path = tmp_path / "d.html"
-        out = monitor("--config", str(cfg), "digest", "--date", "2022-05-23",
-                      "--out", str(html_path))
+        out = monitor(
+            "--config", str(cfg), "digest", "--date", "2022-05-23", "--out", str(html_path)
+        )
         assert out.returncode == 0, out.stderr
         html = html_path.read_text(encoding="utf-8")
         assert html.count("ICO → Clearview AI · Fine £7,552,800") == 1  # one story block
@@ -144,7 +177,8 @@ def test_digest_of_the_demo_day_lists_the_founding_story_once(
             assert sent.returncode == 0, sent.stderr
         # sent twice, delivered once per recipient, each with the founding story once
         assert sorted(to for r in server.handler.received for to in r.rcpt_tos) == sorted(
-            RECIPIENTS)
+            RECIPIENTS
+        )
         for r in server.handler.received:
             text = r.message.get_body(("plain",)).get_content()
             assert text.count("ICO → Clearview AI · Fine £7,552,800") == 1

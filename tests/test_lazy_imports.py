@@ -10,10 +10,11 @@ HEAVY = ("torch", "transformers", "sklearn")
 
 
 def _loaded_after(code: str) -> list[str]:
-    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(m for m in {HEAVY!r} " \
-            "if m in sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True)
+    probe = (
+        f"{code}\nimport json, sys\nprint(json.dumps(sorted(m for m in {HEAVY!r} "
+        "if m in sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.splitlines()[-1])
 
 

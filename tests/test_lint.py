@@ -21,12 +21,28 @@ def tool(name: str) -> str:
 
 
 def test_ruff_finds_nothing() -> None:
-    out = subprocess.run([tool("ruff"), "check", "--output-format", "concise", "."], cwd=REPO,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [tool("ruff"), "check", "--output-format", "concise", "."],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
 @pytest.mark.slow
 def test_mypy_passes_on_the_package() -> None:
     out = subprocess.run([tool("mypy")], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_code_is_ruff_formatted() -> None:
+    out = subprocess.run(
+        [tool("ruff"), "format", "--check", "."],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stdout + out.stderr

@@ -12,15 +12,19 @@ from monitor.pipeline import run_once
 from monitor.store import Store
 
 NOW = datetime(2022, 5, 24, 12, 0, tzinfo=UTC)
-PARA = ("The regulator said the company had failed to protect customer records for years, "
-        "and that the penalty reflected the seriousness of the failings. ")
+PARA = (
+    "The regulator said the company had failed to protect customer records for years, "
+    "and that the penalty reflected the seriousness of the failings. "
+)
 
 
 def page(title: str) -> str:
     body = "".join(f"<p>{PARA} Paragraph {i}.</p>" for i in range(4))
-    return (f"<html lang='en'><head><title>{title}</title></head><body><nav>Home | World</nav>"
-            f"<article><h1>{title}</h1>{body}<p>Source link</p></article>"
-            "<footer>© Example</footer></body></html>")
+    return (
+        f"<html lang='en'><head><title>{title}</title></head><body><nav>Home | World</nav>"
+        f"<article><h1>{title}</h1>{body}<p>Source link</p></article>"
+        "<footer>© Example</footer></body></html>"
+    )
 
 
 def feed(base: str, n: int) -> str:
@@ -28,9 +32,12 @@ def feed(base: str, n: int) -> str:
         f"<item><title>Story {i}</title><link>{base}/a/{i}?utm_source=rss</link>"
         f"<guid>g{i}</guid><pubDate>Mon, 23 May 2022 10:0{i}:00 GMT</pubDate>"
         f"<description>Summary of story {i} with enough words to stand alone.</description></item>"
-        for i in range(n))
-    return (f"<rss version='2.0'><channel><title>T</title><language>en</language>{items}"
-            "</channel></rss>")
+        for i in range(n)
+    )
+    return (
+        f"<rss version='2.0'><channel><title>T</title><language>en</language>{items}"
+        "</channel></rss>"
+    )
 
 
 def run(settings, store=None):  # type: ignore[no-untyped-def]
@@ -45,8 +52,10 @@ def test_ingests_pages_and_is_idempotent(tmp_path, http_server, fetch_settings) 
     http_server.route("/feed.xml", feed(http_server.base, 3), etag='"f1"')
     for i in range(3):
         http_server.route(f"/a/{i}", page(f"Story {i}"))
-    settings = with_fetch(make_settings(tmp_path, [{"name": "t", "url": http_server.url(
-        "/feed.xml"), "lang": "en"}]), fetch_settings)
+    settings = with_fetch(
+        make_settings(tmp_path, [{"name": "t", "url": http_server.url("/feed.xml"), "lang": "en"}]),
+        fetch_settings,
+    )
     report = run(settings)
     assert report.feeds[0].status == "ok" and report.feeds[0].stored == 3
     with Store(settings.store_path()) as store:
@@ -67,8 +76,10 @@ def test_ingests_pages_and_is_idempotent(tmp_path, http_server, fetch_settings) 
 
 def test_missing_page_falls_back_to_summary(tmp_path, http_server, fetch_settings) -> None:
     http_server.route("/feed.xml", feed(http_server.base, 1))
-    settings = with_fetch(make_settings(tmp_path, [{"name": "t", "url": http_server.url(
-        "/feed.xml")}]), fetch_settings)
+    settings = with_fetch(
+        make_settings(tmp_path, [{"name": "t", "url": http_server.url("/feed.xml")}]),
+        fetch_settings,
+    )
     report = run(settings)
     assert report.feeds[0].stored == 1 and report.feeds[0].page_failures == 1
     with Store(settings.store_path()) as store:
@@ -82,11 +93,17 @@ def test_failing_feed_is_recorded_and_others_go_on(tmp_path, http_server, fetch_
     http_server.route("/a/0", page("Story 0"))
     http_server.route("/bad.xml", "<html><body>Oops</body></html>")
     http_server.route("/gone.xml", "", status=500)
-    settings = with_fetch(make_settings(tmp_path, [
-        {"name": "good", "url": http_server.url("/good.xml")},
-        {"name": "bad", "url": http_server.url("/bad.xml")},
-        {"name": "gone", "url": http_server.url("/gone.xml")},
-    ]), fetch_settings)
+    settings = with_fetch(
+        make_settings(
+            tmp_path,
+            [
+                {"name": "good", "url": http_server.url("/good.xml")},
+                {"name": "bad", "url": http_server.url("/bad.xml")},
+                {"name": "gone", "url": http_server.url("/gone.xml")},
+            ],
+        ),
+        fetch_settings,
+    )
     report = run(settings)
     by = {r.feed: r for r in report.feeds}
     assert by["good"].stored == 1

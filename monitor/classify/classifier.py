@@ -159,11 +159,14 @@ class Classifier:
         if settings.zero_shot_model:
             from monitor.classify.zeroshot import ZeroShotScorer
 
-            scorer = ZeroShotScorer(settings.zero_shot_model, device=settings.device,
-                                    batch_size=settings.batch_size,
-                                    max_length=settings.max_length, threads=settings.threads)
-            return cls(make_encoder(settings), None, min_score=settings.min_score,
-                       scorer=scorer)
+            scorer = ZeroShotScorer(
+                settings.zero_shot_model,
+                device=settings.device,
+                batch_size=settings.batch_size,
+                max_length=settings.max_length,
+                threads=settings.threads,
+            )
+            return cls(make_encoder(settings), None, min_score=settings.min_score, scorer=scorer)
         head = Head.load(settings.head)
         return cls(make_encoder(settings), head, min_score=settings.min_score)
 

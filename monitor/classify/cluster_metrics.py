@@ -47,7 +47,8 @@ def bcubed(predicted: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> B
     return BCubed(precision=p / len(items), recall=r / len(items))
 
 
-def merged_pairs(predicted: Mapping[str, Hashable],
-                 pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+def merged_pairs(
+    predicted: Mapping[str, Hashable], pairs: Iterable[tuple[str, str]]
+) -> list[tuple[str, str]]:
     """The pairs among `pairs` whose two items share a predicted cluster."""
     return [(a, b) for a, b in pairs if predicted[a] == predicted[b]]

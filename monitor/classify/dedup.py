@@ -31,15 +31,19 @@ _COMBINING = re.compile("[\u0300-\u036f]")  # the accents NFKD splits off Latin 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # "LONDON (Reuters) - ", "PARIS (AFP) — ", "(CPA) – " at the very start.
 _DATELINE = re.compile(r"^(?:[A-ZÀ-Ý][A-ZÀ-Ý .'/-]{1,40}\s*)?\([^()]{1,40}\)\s*[-–—:]\s*")
-_CREDIT_WORDS = (r"(?:reporting|writing|editing|additional reporting|compiled|avec|with|"
-                 r"par|source|r[ée]daction)")
+_CREDIT_WORDS = (
+    r"(?:reporting|writing|editing|additional reporting|compiled|avec|with|"
+    r"par|source|r[ée]daction)"
+)
 _CREDIT = re.compile(rf"\(\s*{_CREDIT_WORDS}\b[^()]*\)\.?", re.IGNORECASE)
 _CREDIT_TAIL = re.compile(rf"\s*\(\s*{_CREDIT_WORDS}\b[^()]*\)\.?\s*$", re.IGNORECASE)
 _PROMO = re.compile(
     r"newsletter|sign up|subscribe|this (?:article|story) (?:was|is) (?:supplied|provided|"
     r"originally published|syndicated)|read more|all rights reserved|copyright|©|"
     r"abonnez-vous|inscrivez-vous|cet article (?:est issu|a été publié)|lire aussi|"
-    r"tous droits réservés|retrouvez (?:toute|tous|nos)", re.IGNORECASE)
+    r"tous droits réservés|retrouvez (?:toute|tous|nos)",
+    re.IGNORECASE,
+)
 
 
 def fold(text: str) -> str:

@@ -59,8 +59,35 @@ _EU_SUBJECT = (
 
 
 def _alternation(words: list[str]) -> str:
-    parts = sorted({w for w in words if w}, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in parts)
+    """One regex matching any of `words` (spaces match any whitespace), longest first.
+
+    Built as a trie ("c(?:ma|n(?:il|mc))") rather than a flat "cnmc|cnil|cma":
+    Python's regex engine tries a flat alternation's branches one by one at every
+    position, so a gazetteer of hundreds of names cost most of the cue features'
+    time. Deeper branches are tried before a word ends here, so at each position
+    the longest word wins, as in a longest-first alternation.
+    """
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in {w for w in words if w}:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    branches = [
+        (r"\s+" if ch == " " else re.escape(ch)) + _trie_pattern(child)
+        for ch, child in sorted(node.items())
+        if ch
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a word may end here: try the longer words first
+        return f"(?:{body})?"
+    return body
 
 
 class Gazetteer:

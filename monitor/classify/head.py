@@ -83,8 +83,10 @@ class Head:
         Raises:
             ModelError: the encoder's name or dimension, or the cue version, differs.
         """
-        retrain = ("use the encoder it was trained with ([classify] backend and model), or "
-                   "train a head for this one with `monitor train` and set [classify] head")
+        retrain = (
+            "use the encoder it was trained with ([classify] backend and model), or "
+            "train a head for this one with `monitor train` and set [classify] head"
+        )
         if encoder.name != self.meta.encoder or encoder.dim != self.meta.dim:
             raise ModelError(
                 f"classifier head was trained for encoder {self.meta.encoder!r} "

@@ -50,7 +50,9 @@ FUTURE_SLACK_S = 86_400  # a published date this far after fetching is a feed er
 # reports of one event as low as 0.5 and look-alike events up to 0.78, so the
 # facts, not the embedding, separate look-alikes.
 REQUIRED_SIMILARITY: dict[Evidence, float] = {
-    Evidence.STRONG: -0.25, Evidence.WEAK: -0.10, Evidence.NONE: +0.07,
+    Evidence.STRONG: -0.25,
+    Evidence.WEAK: -0.10,
+    Evidence.NONE: +0.07,
 }
 
 
@@ -149,8 +151,14 @@ def arrival_time(doc: ClusterDoc, event_ts: float) -> float:
 class StoryClusterer:
     """Assigns articles to same-event stories; state is in memory, bounded by the window."""
 
-    def __init__(self, encoder_dim: int, settings: DedupSettings, *,
-                 policy: FactPolicy | None = None, model: str = "") -> None:
+    def __init__(
+        self,
+        encoder_dim: int,
+        settings: DedupSettings,
+        *,
+        policy: FactPolicy | None = None,
+        model: str = "",
+    ) -> None:
         self.dim = encoder_dim
         self.settings = settings
         self.policy = policy or FactPolicy()
@@ -162,8 +170,9 @@ class StoryClusterer:
     def reset(self) -> None:
         """Forget everything (the caller then restores from the store)."""
         self._vectors = VectorIndex(self.dim)
-        self._near = NearDuplicateIndex(threshold=self.settings.minhash_threshold,
-                                        num_perm=self.settings.num_perm)
+        self._near = NearDuplicateIndex(
+            threshold=self.settings.minhash_threshold, num_perm=self.settings.num_perm
+        )
         self._items: dict[int, tuple[int, float, int]] = {}  # article -> (story, ts, root)
         self._heap: list[tuple[float, int]] = []  # (arrival ts, article): eviction order
         self._stories: dict[int, StoryState] = {}
@@ -173,16 +182,27 @@ class StoryClusterer:
 
     def stats(self) -> dict[str, int]:
         """Sizes of the in-memory state (for benchmarks and health checks)."""
-        return {"indexed": len(self._items), "stories": len(self._stories),
-                "vectors": len(self._vectors), "signatures": len(self._near),
-                "rebuilds": self._vectors.rebuilds}
+        return {
+            "indexed": len(self._items),
+            "stories": len(self._stories),
+            "vectors": len(self._vectors),
+            "signatures": len(self._near),
+            "rebuilds": self._vectors.rebuilds,
+        }
 
     def signature_of(self, doc: ClusterDoc) -> Signature | None:
         return self._hasher.signature(doc.title, doc.text)
 
-    def assign(self, doc: ClusterDoc, vector: npt.ArrayLike, fields: EventFields | None = None,
-               *, label: Label = "other", score: float = 0.0,
-               signature: Signature | None = None) -> Assignment:
+    def assign(
+        self,
+        doc: ClusterDoc,
+        vector: npt.ArrayLike,
+        fields: EventFields | None = None,
+        *,
+        label: Label = "other",
+        score: float = 0.0,
+        signature: Signature | None = None,
+    ) -> Assignment:
         """Put `doc` into a story; `vector` is the encoded `story_text` of the doc."""
         if doc.id in self._items:
             return self._repeat(doc.id)
@@ -204,19 +224,28 @@ class StoryClusterer:
         changed = state.publish(self.policy, new_outlet=state.absorb(member))
         assert state.story is not None
         return Assignment(
-            article_id=doc.id, story_id=story_id, is_new_story=match is None,
-            duplicate_of=member.duplicate_of, reason=match.reason if match else "new",
-            similarity=match.similarity if match else None, story=state.story, changed=changed)
+            article_id=doc.id,
+            story_id=story_id,
+            is_new_story=match is None,
+            duplicate_of=member.duplicate_of,
+            reason=match.reason if match else "new",
+            similarity=match.similarity if match else None,
+            story=state.story,
+            changed=changed,
+        )
 
-    def restore(self, members: Iterable[StoredMember], stories: Iterable[Story],
-                next_story_id: int) -> None:
+    def restore(
+        self, members: Iterable[StoredMember], stories: Iterable[Story], next_story_id: int
+    ) -> None:
         """Rebuild the state from stored recent stories (their members and records).
 
         Every member counts towards its story's facts and outlets; only those
         that arrived inside the window (behind the latest arrival) enter the indexes.
         """
-        rows = sorted(((self._member(m.doc, m.fields, m.label, m.score, m.duplicate_of), m)
-                       for m in members), key=lambda r: (r[0].ts, r[0].article_id))
+        rows = sorted(
+            ((self._member(m.doc, m.fields, m.label, m.score, m.duplicate_of), m) for m in members),
+            key=lambda r: (r[0].ts, r[0].article_id),
+        )
         if rows:
             self._horizon = max(self._horizon, rows[-1][0].ts)
         arrivals = {m.article_id: arrival_time(s.doc, m.ts) for m, s in rows}
@@ -241,16 +270,30 @@ class StoryClusterer:
 
     # -- internals ---------------------------------------------------------------------
 
-    def _member(self, doc: ClusterDoc, fields: EventFields, label: Label, score: float,
-                duplicate_of: int | None) -> Member:
+    def _member(
+        self,
+        doc: ClusterDoc,
+        fields: EventFields,
+        label: Label,
+        score: float,
+        duplicate_of: int | None,
+    ) -> Member:
         when = event_time(doc.published, doc.fetched)
         if when is None:  # no date at all: it happened "now", i.e. at the newest article seen
             when = datetime.fromtimestamp(max(self._horizon, 0.0), UTC)
-        return Member(article_id=doc.id, ts=when.timestamp(),
-                       at=when.astimezone(UTC).isoformat(timespec="seconds"),
-                       lang=doc.lang, source=doc.source, title=doc.title, fields=fields,
-                       label=label, score=score, duplicate_of=duplicate_of,
-                       outlet=dedup.fold(doc.source) or doc.source)
+        return Member(
+            article_id=doc.id,
+            ts=when.timestamp(),
+            at=when.astimezone(UTC).isoformat(timespec="seconds"),
+            lang=doc.lang,
+            source=doc.source,
+            title=doc.title,
+            fields=fields,
+            label=label,
+            score=score,
+            duplicate_of=duplicate_of,
+            outlet=dedup.fold(doc.source) or doc.source,
+        )
 
     def _advance(self, arrival: float) -> None:
         """Move the window forward to `arrival`; forget what arrived before it by a window."""
@@ -267,8 +310,14 @@ class StoryClusterer:
                 if state.live <= 0:
                     del self._stories[story_id]
 
-    def _index(self, story_id: int, member: Member, vector: npt.ArrayLike | None,
-               sig: Signature | None, arrival: float) -> None:
+    def _index(
+        self,
+        story_id: int,
+        member: Member,
+        vector: npt.ArrayLike | None,
+        sig: Signature | None,
+        arrival: float,
+    ) -> None:
         root = member.duplicate_of if member.duplicate_of is not None else member.article_id
         self._items[member.article_id] = (story_id, member.ts, root)
         heapq.heappush(self._heap, (arrival, member.article_id))
@@ -283,8 +332,13 @@ class StoryClusterer:
         state = self._stories.get(story_id)
         if state is None or state.story is None:
             return None
-        check = compare(member.fields, state.story.fields, self.policy,
-                        label_a=member.label, label_b=state.story.label)
+        check = compare(
+            member.fields,
+            state.story.fields,
+            self.policy,
+            label_a=member.label,
+            label_b=state.story.label,
+        )
         return None if check.conflict else check.evidence
 
     def _near_duplicate(self, sig: Signature | None, member: Member) -> _Match | None:
@@ -294,8 +348,9 @@ class StoryClusterer:
             story_id, ts, root = self._items[key]
             in_window = abs(ts - member.ts) <= self.window_s
             if in_window and self._consistent(story_id, member) is not None:
-                return _Match(story_id=story_id, duplicate_of=root, reason="near_duplicate",
-                              similarity=score)
+                return _Match(
+                    story_id=story_id, duplicate_of=root, reason="near_duplicate", similarity=score
+                )
         return None
 
     def _similar(self, vector: npt.NDArray[np.float32], member: Member) -> _Match | None:
@@ -324,6 +379,13 @@ class StoryClusterer:
         story_id, _, root = self._items[article_id]
         story = self._stories[story_id].story
         assert story is not None
-        return Assignment(article_id=article_id, story_id=story_id, is_new_story=False,
-                          duplicate_of=None if root == article_id else root, reason="repeat",
-                          similarity=None, story=story, changed=False)
+        return Assignment(
+            article_id=article_id,
+            story_id=story_id,
+            is_new_story=False,
+            duplicate_of=None if root == article_id else root,
+            reason="repeat",
+            similarity=None,
+            story=story,
+            changed=False,
+        )

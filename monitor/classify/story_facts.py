@@ -21,15 +21,66 @@ from functools import lru_cache
 from monitor.classify.dedup import fold
 from monitor.models import EventFields, Label
 
-_STOP = frozenset((
-    "the", "of", "for", "and", "on", "in", "de", "des", "du", "la", "le", "les", "l", "d", "et",
-    "pour", "sur", "a", "au", "aux", "per", "dei", "della", "di", "s",  # "s": from "'s"
-))
-_LEGAL = frozenset((
-    "inc", "incorporated", "ltd", "limited", "llc", "plc", "sa", "sas", "sarl", "gmbh", "ag", "bv",
-    "b", "v", "nv", "corp", "corporation", "co", "company", "group", "groupe", "holdings", "spa",
-    "srl", "ab", "asa", "oy",
-))
+_STOP = frozenset(
+    (
+        "the",
+        "of",
+        "for",
+        "and",
+        "on",
+        "in",
+        "de",
+        "des",
+        "du",
+        "la",
+        "le",
+        "les",
+        "l",
+        "d",
+        "et",
+        "pour",
+        "sur",
+        "a",
+        "au",
+        "aux",
+        "per",
+        "dei",
+        "della",
+        "di",
+        "s",  # "s": from "'s"
+    )
+)
+_LEGAL = frozenset(
+    (
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "plc",
+        "sa",
+        "sas",
+        "sarl",
+        "gmbh",
+        "ag",
+        "bv",
+        "b",
+        "v",
+        "nv",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "group",
+        "groupe",
+        "holdings",
+        "spa",
+        "srl",
+        "ab",
+        "asa",
+        "oy",
+    )
+)
 # Decisions that are often announced together ("fined and ordered to delete",
 # "agreed to pay a penalty to settle"): articles may name any one of them, so
 # they do not contradict each other. A formal notice is a separate, earlier step.
@@ -111,7 +162,8 @@ def _target_acronym(a: str, b: str) -> bool:
     """ "BA" and "British Airways": outlets shorten names the extractor keeps as written."""
     ta, tb = _tokens(a, _STOP | _LEGAL), _tokens(b, _STOP | _LEGAL)
     return (len(ta) == 1 and len(tb) > 1 and _acronym_of(ta[0], tb)) or (
-        len(tb) == 1 and len(ta) > 1 and _acronym_of(tb[0], ta))
+        len(tb) == 1 and len(ta) > 1 and _acronym_of(tb[0], ta)
+    )
 
 
 def _load_matchers() -> tuple[Callable[[str, str], bool], Callable[[str, str], bool]]:
@@ -185,8 +237,12 @@ def _check_values(
             return "action"
         agree.add("action")
     # Only amounts in one currency compare: a conversion is not the imposed amount.
-    if a.amount and b.amount and a.currency and b.currency and (
-        a.currency.upper() == b.currency.upper()
+    if (
+        a.amount
+        and b.amount
+        and a.currency
+        and b.currency
+        and (a.currency.upper() == b.currency.upper())
     ):
         if not amounts_compatible(a.amount, b.amount, policy.amount_rel_tol):
             return "amount"
@@ -201,8 +257,12 @@ def _check_values(
 
 
 def compare(
-    a: EventFields, b: EventFields, policy: FactPolicy = FactPolicy(), *,
-    label_a: Label = "other", label_b: Label = "other",
+    a: EventFields,
+    b: EventFields,
+    policy: FactPolicy = FactPolicy(),
+    *,
+    label_a: Label = "other",
+    label_b: Label = "other",
 ) -> FactCheck:
     """Check two reports' facts: any known-vs-known mismatch is a conflict.
 
@@ -215,8 +275,11 @@ def compare(
     if policy.label_conflict and "other" not in (label_a, label_b) and label_a != label_b:
         return FactCheck(conflict="label", agreements=frozenset())
     conflict = _check_names(a, b, agree) or _check_values(a, b, policy, agree)
-    return FactCheck(conflict=conflict, agreements=frozenset(() if conflict else agree),
-                     mixed_labels=(label_a == "other") != (label_b == "other"))
+    return FactCheck(
+        conflict=conflict,
+        agreements=frozenset(() if conflict else agree),
+        mixed_labels=(label_a == "other") != (label_b == "other"),
+    )
 
 
 def _vote(values: Sequence[str | None], key: Callable[[str], str]) -> str | None:
@@ -239,8 +302,9 @@ def _vote_amount(members: Sequence[EventFields], rel_tol: float) -> tuple[float 
     known = [(f.amount, f.currency.upper()) for f in members if f.amount and f.currency]
     best: tuple[int, float | None, str | None] = (0, None, None)
     for amount, currency in known:
-        support = sum(1 for x, c in known
-                      if c == currency and amounts_compatible(amount, x, rel_tol))
+        support = sum(
+            1 for x, c in known if c == currency and amounts_compatible(amount, x, rel_tol)
+        )
         if support > best[0]:
             best = (support, amount, currency)
     return best[1], best[2]

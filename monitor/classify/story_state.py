@@ -94,11 +94,22 @@ class StoryState:
         assert self._rep is not None, "a story has at least one member"
         old = self.story
         facts, (label, score), rep = self._facts(policy), self._label(), self._rep
-        changed = old is None or new_outlet or (
-            (facts, label, rep.title) != (old.fields, old.label, old.title))
+        changed = (
+            old is None
+            or new_outlet
+            or ((facts, label, rep.title) != (old.fields, old.label, old.title))
+        )
         self.story = Story(
-            id=self.id, first_seen=self._first, last_seen=self._last, title=rep.title,
-            languages=tuple(sorted(self._langs)), representative_article_id=rep.article_id,
-            label=label, score=score, fields=facts, source_count=len(self._outlets),
-            version=1 if old is None else old.version + (1 if changed else 0))
+            id=self.id,
+            first_seen=self._first,
+            last_seen=self._last,
+            title=rep.title,
+            languages=tuple(sorted(self._langs)),
+            representative_article_id=rep.article_id,
+            label=label,
+            score=score,
+            fields=facts,
+            source_count=len(self._outlets),
+            version=1 if old is None else old.version + (1 if changed else 0),
+        )
         return changed

@@ -92,8 +92,15 @@ def _example(line: str, where: str) -> Example:
         if label not in LABELS or (action is not None and action not in ACTIONS):
             raise ValueError(f"bad label/action {label!r}/{action!r}")
         fields = EventFields(action=action, **{k: row.get(k) for k in _FIELD_KEYS})
-        return Example(id=str(row["id"]), lang=row.get("lang"), split=row.get("split", "train"),
-                       title=row["title"], text=row["text"], label=label, fields=fields)
+        return Example(
+            id=str(row["id"]),
+            lang=row.get("lang"),
+            split=row.get("split", "train"),
+            title=row["title"],
+            text=row["text"],
+            label=label,
+            fields=fields,
+        )
     except (KeyError, ValueError, TypeError) as e:
         raise ModelError(f"{where}: bad training example: {e}") from e
 
@@ -118,25 +125,35 @@ def train(encoder: Encoder, examples: Sequence[Example], *, seed: int = 0) -> Tr
     model = _logreg(c, seed).fit(x, y)
     temperature = fit_temperature(oof_logits, y)
     meta = HeadMeta(
-        encoder=encoder.name, encoder_version=encoder.version, dim=encoder.dim,
-        cues=CUES_VERSION, n_cues=len(FEATURE_NAMES), labels=LABELS,
-        temperature=temperature, data_hash=data_hash(train_set),
+        encoder=encoder.name,
+        encoder_version=encoder.version,
+        dim=encoder.dim,
+        cues=CUES_VERSION,
+        n_cues=len(FEATURE_NAMES),
+        labels=LABELS,
+        temperature=temperature,
+        data_hash=data_hash(train_set),
         created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         params={"C": c, "folds": FOLDS, "seed": seed, "train_size": len(train_set)},
     )
     head = Head(coef=model.coef_, intercept=model.intercept_, meta=meta)
     scores, ece = _score_heldout(head, encoder, heldout)
-    metrics = {"cv_macro_f1": round(cv_f1, 4),
-               "heldout_ece": None if np.isnan(ece) else round(ece, 4),
-               "heldout": {k: _asdict(s) for k, s in scores.items()}}
-    head = Head(coef=head.coef, intercept=head.intercept,
-                meta=dataclasses.replace(meta, metrics=metrics))
-    return TrainResult(head=head, train_size=len(train_set), heldout=scores,
-                       cv_macro_f1=cv_f1, ece=ece)
+    metrics = {
+        "cv_macro_f1": round(cv_f1, 4),
+        "heldout_ece": None if np.isnan(ece) else round(ece, 4),
+        "heldout": {k: _asdict(s) for k, s in scores.items()},
+    }
+    head = Head(
+        coef=head.coef, intercept=head.intercept, meta=dataclasses.replace(meta, metrics=metrics)
+    )
+    return TrainResult(
+        head=head, train_size=len(train_set), heldout=scores, cv_macro_f1=cv_f1, ece=ece
+    )
 
 
-def _score_heldout(head: Head, encoder: Encoder, heldout: Sequence[Example]
-                   ) -> tuple[dict[str, Scores], float]:
+def _score_heldout(
+    head: Head, encoder: Encoder, heldout: Sequence[Example]
+) -> tuple[dict[str, Scores], float]:
     if not heldout:
         return {}, float("nan")
     probs = head.probabilities(*embed_and_cue(encoder, heldout))
@@ -222,9 +239,12 @@ def score(pred: Sequence[str], gold: Sequence[str]) -> Scores:
     y = np.array([LABELS.index(g) for g in gold])
     p = np.array([LABELS.index(g) for g in pred])
     enf = LABELS.index("enforcement")
-    return Scores(n=len(y), enforcement_f1=round(f1(y, p, enf), 4),
-                  macro_f1=round(macro_f1(y, p, len(LABELS)), 4),
-                  accuracy=round(float((y == p).mean()) if len(y) else 0.0, 4))
+    return Scores(
+        n=len(y),
+        enforcement_f1=round(f1(y, p, enf), 4),
+        macro_f1=round(macro_f1(y, p, len(LABELS)), 4),
+        accuracy=round(float((y == p).mean()) if len(y) else 0.0, 4),
+    )
 
 
 def score_by_lang(pred: Sequence[str], examples: Sequence[Example]) -> dict[str, Scores]:
@@ -238,4 +258,3 @@ def score_by_lang(pred: Sequence[str], examples: Sequence[Example]) -> dict[str,
 
 def _asdict(s: Scores) -> dict[str, float]:
     return {k: getattr(s, k) for k in Scores.__dataclass_fields__}
-

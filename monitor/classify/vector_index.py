@@ -37,8 +37,14 @@ class VectorIndex:
         self.rebuilds = 0
 
     def _new(self) -> Index:
-        return Index(ndim=self.dim, metric="cos", dtype="f32", connectivity=CONNECTIVITY,
-                     expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)
+        return Index(
+            ndim=self.dim,
+            metric="cos",
+            dtype="f32",
+            connectivity=CONNECTIVITY,
+            expansion_add=EXPANSION_ADD,
+            expansion_search=EXPANSION_SEARCH,
+        )
 
     def __len__(self) -> int:
         return len(self._index)
@@ -67,8 +73,10 @@ class VectorIndex:
             return []
         vec = np.asarray(vector, dtype=np.float32).reshape(self.dim)
         matches = self._index.search(vec, min(k, len(self._index)), threads=1)
-        pairs = [(int(key), 1.0 - float(dist))
-                 for key, dist in zip(matches.keys, matches.distances, strict=True)]
+        pairs = [
+            (int(key), 1.0 - float(dist))
+            for key, dist in zip(matches.keys, matches.distances, strict=True)
+        ]
         pairs.sort(key=lambda kv: (-kv[1], kv[0]))
         return pairs
 

@@ -27,9 +27,9 @@ from monitor.models import LABELS, Label
 
 HYPOTHESES: Mapping[Label, str] = {
     "enforcement": "A regulator or public authority imposed a fine, order, ban or other "
-                   "sanction on a company or organisation.",
+    "sanction on a company or organisation.",
     "investigation": "A regulator or public authority opened an investigation, inquiry or "
-                     "proceedings into a company or organisation.",
+    "proceedings into a company or organisation.",
     "other": "This news is not about a regulator sanctioning or investigating an organisation.",
 }
 
@@ -43,8 +43,7 @@ def entailment_index(label2id: Mapping[str, int]) -> int:
     for name, index in label2id.items():
         if str(name).lower().startswith("entail"):
             return int(index)
-    raise ModelError(
-        f"not an NLI model: no 'entailment' class among its labels {sorted(label2id)}")
+    raise ModelError(f"not an NLI model: no 'entailment' class among its labels {sorted(label2id)}")
 
 
 def label_probabilities(entail_logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -68,9 +67,16 @@ class ZeroShotScorer:
 
     labels: tuple[Label, ...] = LABELS
 
-    def __init__(self, model: str, *, device: str = "cpu", batch_size: int = 16,
-                 max_length: int = 256, threads: int = 2,
-                 hypotheses: Mapping[Label, str] = HYPOTHESES) -> None:
+    def __init__(
+        self,
+        model: str,
+        *,
+        device: str = "cpu",
+        batch_size: int = 16,
+        max_length: int = 256,
+        threads: int = 2,
+        hypotheses: Mapping[Label, str] = HYPOTHESES,
+    ) -> None:
         missing = [label for label in LABELS if label not in hypotheses]
         if missing:
             raise ModelError(f"{model}: no zero-shot hypothesis for {', '.join(missing)}")
@@ -79,8 +85,9 @@ class ZeroShotScorer:
         if device == "cpu":
             torch.set_num_threads(max(1, threads))
         source = _resolve_source(model)
-        self._tokenizer, self._model = _load(transformers, model, source, device,
-                                             auto_class="AutoModelForSequenceClassification")
+        self._tokenizer, self._model = _load(
+            transformers, model, source, device, auto_class="AutoModelForSequenceClassification"
+        )
         self._entail = entailment_index(self._model.config.label2id)
         self.name = model if not Path(source).is_dir() else Path(source).resolve().name
         self.version = "nli-" + _model_version(self._model.config)
@@ -102,9 +109,14 @@ class ZeroShotScorer:
 
     def _entail_logits(self, batch: list[tuple[str, str]]) -> Any:
         torch = self._torch
-        enc = self._tokenizer([p for p, _ in batch], [h for _, h in batch], padding=True,
-                              truncation="only_first", max_length=self._max_length,
-                              return_tensors="pt")
+        enc = self._tokenizer(
+            [p for p, _ in batch],
+            [h for _, h in batch],
+            padding=True,
+            truncation="only_first",
+            max_length=self._max_length,
+            return_tensors="pt",
+        )
         enc = {k: v.to(self._device) for k, v in enc.items()}
         try:
             with torch.inference_mode():

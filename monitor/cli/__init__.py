@@ -44,8 +44,9 @@ def main(
     ctx: click.Context, config_path: str | None, db_path: str | None, verbose: int, quiet: bool
 ) -> None:
     """Multilingual news monitoring and enforcement-event alerts."""
-    ctx.obj = CliContext(config_path=config_path, db_path=db_path,
-                         verbosity=-1 if quiet else verbose)
+    ctx.obj = CliContext(
+        config_path=config_path, db_path=db_path, verbosity=-1 if quiet else verbose
+    )
     ctx.obj.setup_logging()
 
 

@@ -26,11 +26,16 @@ def _since(value: str | None) -> str | None:
 
 
 @click.command("alerts")
-@click.option("--since", default=None, metavar="DATE",
-              help="Only alerts created or updated since DATE (e.g. 2022-05-23).")
+@click.option(
+    "--since",
+    default=None,
+    metavar="DATE",
+    help="Only alerts created or updated since DATE (e.g. 2022-05-23).",
+)
 @click.option("--limit", default=50, show_default=True, help="At most this many alerts.")
-@click.option("--json", "as_json", is_flag=True,
-              help="One JSON alert per line (shape in docs/alerts.md).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON alert per line (shape in docs/alerts.md)."
+)
 @click.pass_obj
 def command(cli: CliContext, since: str | None, limit: int, as_json: bool) -> None:
     """Alerts about enforcement stories, with their delivery state."""

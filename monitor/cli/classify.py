@@ -28,14 +28,25 @@ BATCH = 64  # lines per encoder call: large enough to amortise, small enough to 
 
 @click.command("classify")
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
-@click.option("--head", "head_path", type=click.Path(dir_okay=False), default=None,
-              help="Classifier head (.json) to use instead of [classify] head.")
-@click.option("--encoder", "encoder_opt", default=None, metavar="use|MODEL",
-              help="'use', or a Hugging Face model (hub id or directory); must be the one "
-                   "the head was trained with. Default: [classify] settings.")
+@click.option(
+    "--head",
+    "head_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Classifier head (.json) to use instead of [classify] head.",
+)
+@click.option(
+    "--encoder",
+    "encoder_opt",
+    default=None,
+    metavar="use|MODEL",
+    help="'use', or a Hugging Face model (hub id or directory); must be the one "
+    "the head was trained with. Default: [classify] settings.",
+)
 @click.pass_obj
-def command(cli: CliContext, source: IO[str], head_path: str | None,
-            encoder_opt: str | None) -> None:
+def command(
+    cli: CliContext, source: IO[str], head_path: str | None, encoder_opt: str | None
+) -> None:
     """Classify articles from a JSONL FILE (or stdin) and print JSONL verdicts."""
     classifier = _classifier(cli, head_path, encoder_opt)
     bad = 0
@@ -106,10 +117,13 @@ def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _classify(classifier: Classifier, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    langs = [normalise_lang(r.get("lang")) or detect_lang(f"{r['title']}\n{r['text']}")
-             for r in rows]
-    docs = [Doc(title=r["title"], text=r["text"], lang=lang)
-            for r, lang in zip(rows, langs, strict=True)]
+    langs = [
+        normalise_lang(r.get("lang")) or detect_lang(f"{r['title']}\n{r['text']}") for r in rows
+    ]
+    docs = [
+        Doc(title=r["title"], text=r["text"], lang=lang)
+        for r, lang in zip(rows, langs, strict=True)
+    ]
     try:
         verdicts = classifier.classify(docs)
     except MonitorError as e:
@@ -122,6 +136,15 @@ def _verdict_json(v: Classification, lang: str | None) -> dict[str, Any]:
     amount = f.amount
     if amount is not None and float(amount).is_integer():
         amount = int(amount)  # 7500000, not 7500000.0
-    return {"label": v.label, "score": v.score, "action": f.action, "authority": f.authority,
-            "target": f.target, "amount": amount, "currency": f.currency, "country": f.country,
-            "law": f.law, "lang": lang}
+    return {
+        "label": v.label,
+        "score": v.score,
+        "action": f.action,
+        "authority": f.authority,
+        "target": f.target,
+        "amount": amount,
+        "currency": f.currency,
+        "country": f.country,
+        "law": f.law,
+        "lang": lang,
+    }

@@ -23,12 +23,22 @@ FACTS = ("auto", "classifier", "extract", "input", "none")
 
 @click.command("cluster")
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
-@click.option("--facts", type=click.Choice(FACTS), default="auto", show_default=True,
-              help="Where facts and labels come from: auto = the classifier as in the pipeline "
-                   "if its head loads, else the field extractor; input = the lines' own "
-                   "`fields`/`label`/`score`.")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="Where to write the JSONL result (default stdout).")
+@click.option(
+    "--facts",
+    type=click.Choice(FACTS),
+    default="auto",
+    show_default=True,
+    help="Where facts and labels come from: auto = the classifier as in the pipeline "
+    "if its head loads, else the field extractor; input = the lines' own "
+    "`fields`/`label`/`score`.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Where to write the JSONL result (default stdout).",
+)
 @click.pass_obj
 def command(cli: CliContext, source: IO[str], facts: str, output: IO[str]) -> None:
     """Assign each article of SOURCE (JSONL, '-' for stdin) to a story.
@@ -60,13 +70,17 @@ def _cluster(cli: CliContext, docs: list[InputDoc], facts: str) -> list[dict[str
         classifier, facts = _classifier(cli, facts)
     encoder = classifier.encoder if classifier is not None else make_encoder(settings.classify)
     mode: FactsMode = facts  # type: ignore[assignment]
-    verdicts, vectors = analyse_documents(docs, encoder=encoder, facts=mode,
-                                          classifier=classifier)
+    verdicts, vectors = analyse_documents(docs, encoder=encoder, facts=mode, classifier=classifier)
     got = cluster_documents(docs, verdicts, vectors, settings=settings.dedup, model=encoder.name)
     keys = {a.article_id: d.key for d, a in zip(docs, got, strict=True)}
-    return [{"id": d.key, "story": a.story_id,
-             "duplicate_of": keys.get(a.duplicate_of) if a.duplicate_of else None}
-            for d, a in zip(docs, got, strict=True)]
+    return [
+        {
+            "id": d.key,
+            "story": a.story_id,
+            "duplicate_of": keys.get(a.duplicate_of) if a.duplicate_of else None,
+        }
+        for d, a in zip(docs, got, strict=True)
+    ]
 
 
 def _classifier(cli: CliContext, facts: str) -> tuple[Any, str]:

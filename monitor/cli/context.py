@@ -24,12 +24,20 @@ class CliContext:
     _settings: Settings | None = field(default=None, repr=False)
 
     def setup_logging(self) -> None:
-        level = logging.ERROR if self.verbosity < 0 else (
-            logging.WARNING if self.verbosity == 0 else logging.INFO if self.verbosity == 1
-            else logging.DEBUG
+        level = (
+            logging.ERROR
+            if self.verbosity < 0
+            else (
+                logging.WARNING
+                if self.verbosity == 0
+                else logging.INFO
+                if self.verbosity == 1
+                else logging.DEBUG
+            )
         )
-        logging.basicConfig(level=level, stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
 
     @property
     def settings(self) -> Settings:

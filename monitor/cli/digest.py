@@ -1,8 +1,8 @@
 """`monitor digest`: preview the daily digest, write its HTML, or send it.
 
-    monitor digest                         # yesterday's digest, plain text, to stdout
-    monitor digest --date 2022-05-23 --out digest.html   # the HTML part to a file
-    monitor digest --date 2022-05-23 --send              # email it (once per recipient)
+monitor digest                         # yesterday's digest, plain text, to stdout
+monitor digest --date 2022-05-23 --out digest.html   # the HTML part to a file
+monitor digest --date 2022-05-23 --send              # email it (once per recipient)
 """
 
 from __future__ import annotations
@@ -20,18 +20,42 @@ from monitor.store import Store
 
 
 @click.command("digest")
-@click.option("--date", "when", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              metavar="YYYY-MM-DD", help="Day to summarise (default: yesterday in "
-              "digest.timezone).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="FILE.html", help="Write the HTML part to FILE; nothing is sent.")
-@click.option("--send", is_flag=True, help="Email it to digest.recipients; a recipient who "
-              "already got this day's digest is skipped, failed ones are retried.")
-@click.option("--to", "recipients", multiple=True, metavar="ADDRESS",
-              help="With --send: send to ADDRESS instead of digest.recipients (repeatable).")
+@click.option(
+    "--date",
+    "when",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Day to summarise (default: yesterday in digest.timezone).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE.html",
+    help="Write the HTML part to FILE; nothing is sent.",
+)
+@click.option(
+    "--send",
+    is_flag=True,
+    help="Email it to digest.recipients; a recipient who "
+    "already got this day's digest is skipped, failed ones are retried.",
+)
+@click.option(
+    "--to",
+    "recipients",
+    multiple=True,
+    metavar="ADDRESS",
+    help="With --send: send to ADDRESS instead of digest.recipients (repeatable).",
+)
 @click.pass_obj
-def command(cli: CliContext, when: datetime | None, out: Path | None, send: bool,
-            recipients: tuple[str, ...]) -> None:
+def command(
+    cli: CliContext,
+    when: datetime | None,
+    out: Path | None,
+    send: bool,
+    recipients: tuple[str, ...],
+) -> None:
     """The daily digest of enforcement actions and investigations.
 
     Without --out or --send, prints the subject and the plain-text part.
@@ -64,12 +88,15 @@ def command(cli: CliContext, when: datetime | None, out: Path | None, send: bool
         click.echo(rendered.text, nl=False)
 
 
-def _send(cli: CliContext, store: Store, day: date, now: datetime,
-          recipients: tuple[str, ...]) -> DigestReport:
+def _send(
+    cli: CliContext, store: Store, day: date, now: datetime, recipients: tuple[str, ...]
+) -> DigestReport:
     settings = cli.settings
     if not settings.digest.enabled:
-        raise click.ClickException("digest.enabled is false in the config; set it to true "
-                                   "(with smtp_* and recipients) to send digests")
+        raise click.ClickException(
+            "digest.enabled is false in the config; set it to true "
+            "(with smtp_* and recipients) to send digests"
+        )
     return send_digest(settings, store, day, now, recipients=recipients or None)
 
 

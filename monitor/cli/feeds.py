@@ -32,8 +32,10 @@ def list_feeds(cli: CliContext, as_json: bool) -> None:
         return
     for r in rows:
         state = "disabled" if not r["enabled"] else (r["last_status"] or "never polled")
-        click.echo(f"{r['name']:<28} {r['lang'] or '-':<3} every {r['interval_s']}s  {state}"
-                   f"  articles={r['articles_stored']}  next={r['next_poll'] or '-'}")
+        click.echo(
+            f"{r['name']:<28} {r['lang'] or '-':<3} every {r['interval_s']}s  {state}"
+            f"  articles={r['articles_stored']}  next={r['next_poll'] or '-'}"
+        )
         if r["last_error"]:
             click.echo(f"    last error ({r['error_count']}x): {r['last_error']}")
         if r["disabled_reason"]:
@@ -64,5 +66,7 @@ def check(cli: CliContext, url: str, lang: str | None, as_json: bool) -> None:
     click.echo(f"{len(articles)} items")
     for a in articles:
         click.echo(f"- [{a.lang or '?'}] {a.published or '(no date)'}  {a.title}")
-        click.echo(f"  {a.url}  ({a.extraction}, {len(a.text)} chars)"
-                   + (f"  page failed: {a.extraction_error}" if a.extraction_error else ""))
+        click.echo(
+            f"  {a.url}  ({a.extraction}, {len(a.text)} chars)"
+            + (f"  page failed: {a.extraction_error}" if a.extraction_error else "")
+        )

@@ -14,8 +14,11 @@ from monitor.store.ops import OpsRepo
 
 @click.command("health")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--no-daemon", is_flag=True,
-              help="Do not require a running daemon (cron-driven `monitor run --once`).")
+@click.option(
+    "--no-daemon",
+    is_flag=True,
+    help="Do not require a running daemon (cron-driven `monitor run --once`).",
+)
 @click.pass_obj
 def command(cli: CliContext, as_json: bool, no_daemon: bool) -> None:
     """Feeds ok/failing, daemon heartbeat and queues, last poll and last alert."""
@@ -25,10 +28,15 @@ def command(cli: CliContext, as_json: bool, no_daemon: bool) -> None:
         _finish(cli, None, as_json, f"store {path} does not exist: the monitor never ran")
     with cli.open_store() as store:
         ops = OpsRepo(store.db)
-        health = assess(configured=[f.name for f in settings.feeds if f.enabled],
-                        rows=ops.feed_rows(), heartbeat=ops.heartbeat(), now=datetime.now(UTC),
-                        require_daemon=not no_daemon, last_alert=ops.last_alert(),
-                        deliveries=ops.deliveries())
+        health = assess(
+            configured=[f.name for f in settings.feeds if f.enabled],
+            rows=ops.feed_rows(),
+            heartbeat=ops.heartbeat(),
+            now=datetime.now(UTC),
+            require_daemon=not no_daemon,
+            last_alert=ops.last_alert(),
+            deliveries=ops.deliveries(),
+        )
     _finish(cli, health, as_json)
 
 
@@ -52,23 +60,32 @@ def _lines(h: Health) -> list[str]:
     d = h.daemon or {}
     if h.daemon_running:
         q = (d.get("queues") or {}).get("analysis", {})
-        lines.append(f"daemon: running, pid {d.get('pid')} on {d.get('host')}, since "
-                     f"{d.get('started_at')}; heartbeat {d.get('updated_at')}")
-        lines.append(f"  analysis queue {q.get('depth', 0)}/{q.get('capacity', 0)} "
-                     f"(peak {q.get('peak', 0)}), polls in flight {d.get('polls_in_flight', 0)}, "
-                     f"loop lag {d.get('loop_lag_ms', 0)} ms, RSS {d.get('rss_mb')} MB")
+        lines.append(
+            f"daemon: running, pid {d.get('pid')} on {d.get('host')}, since "
+            f"{d.get('started_at')}; heartbeat {d.get('updated_at')}"
+        )
+        lines.append(
+            f"  analysis queue {q.get('depth', 0)}/{q.get('capacity', 0)} "
+            f"(peak {q.get('peak', 0)}), polls in flight {d.get('polls_in_flight', 0)}, "
+            f"loop lag {d.get('loop_lag_ms', 0)} ms, RSS {d.get('rss_mb')} MB"
+        )
         parts = ", ".join(f"{k} {v}" for k, v in (d.get("parts") or {}).items())
         lines.append(f"  parts: {parts}")
     else:
         lines.append(f"daemon: not running (last state {d.get('state', 'never started')})")
-    lines.append(f"feeds: {len(h.feeds)} enabled: {h.count('ok')} ok, {h.count('failing')} "
-                 f"failing, {h.count('disabled')} disabled, {h.count('never_polled')} never polled")
+    lines.append(
+        f"feeds: {len(h.feeds)} enabled: {h.count('ok')} ok, {h.count('failing')} "
+        f"failing, {h.count('disabled')} disabled, {h.count('never_polled')} never polled"
+    )
     for f in h.feeds:
         if f.condition in ("failing", "disabled"):
-            lines.append(f"  {f.condition:<8} {f.name} ({f.error_count}x since {f.since}): "
-                         f"{f.detail}")
+            lines.append(
+                f"  {f.condition:<8} {f.name} ({f.error_count}x since {f.since}): {f.detail}"
+            )
     deliveries = ", ".join(f"{k} {v}" for k, v in sorted(h.deliveries.items())) or "none"
-    lines.append(f"last poll: {h.last_poll or '-'}; last alert: {h.last_alert or '-'}; "
-                 f"deliveries: {deliveries}")
+    lines.append(
+        f"last poll: {h.last_poll or '-'}; last alert: {h.last_alert or '-'}; "
+        f"deliveries: {deliveries}"
+    )
     lines.extend(f"  - {p}" for p in h.problems)
     return lines

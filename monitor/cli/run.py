@@ -42,13 +42,17 @@ def _line(cli: CliContext, r: FeedReport) -> None:
         cli.echo(f"  {r.feed:<28} not modified")
     else:
         extra = f", {r.page_failures} pages fell back to the summary" if r.page_failures else ""
-        cli.echo(f"  {r.feed:<28} ok     {r.items} items, {r.new} new, {r.stored} stored{extra}"
-                 f" ({r.seconds:.1f}s)")
+        cli.echo(
+            f"  {r.feed:<28} ok     {r.items} items, {r.new} new, {r.stored} stored{extra}"
+            f" ({r.seconds:.1f}s)"
+        )
 
 
 def _summary(cli: CliContext, report: RunReport) -> None:
     ok = len(report.feeds) - report.failed_feeds
     parts = ", ".join(f"{v} {k}" for k, v in report.analysis.items())
-    cli.echo(f"{len(report.feeds)} feeds ({ok} ok, {report.failed_feeds} failed), "
-             f"{len(report.new_article_ids)} new articles{'; ' + parts if parts else ''} "
-             f"in {report.seconds:.1f}s")
+    cli.echo(
+        f"{len(report.feeds)} feeds ({ok} ok, {report.failed_feeds} failed), "
+        f"{len(report.new_article_ids)} new articles{'; ' + parts if parts else ''} "
+        f"in {report.seconds:.1f}s"
+    )

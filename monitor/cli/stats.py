@@ -25,5 +25,7 @@ def command(cli: CliContext, as_json: bool) -> None:
     click.echo(f"articles: {data['articles']} ({langs})")
     labels = ", ".join(f"{k}: {v}" for k, v in data["labels"].items())
     click.echo(f"classified: {data['classified']} ({labels})")
-    click.echo(f"stories: {data['stories']}; alerts: {data['alerts']}; "
-               f"deliveries pending: {data['deliveries_pending']}")
+    click.echo(
+        f"stories: {data['stories']}; alerts: {data['alerts']}; "
+        f"deliveries pending: {data['deliveries_pending']}"
+    )

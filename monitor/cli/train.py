@@ -25,20 +25,43 @@ if TYPE_CHECKING:  # training needs scikit-learn; import it only when `train` ru
 
 
 @click.command("train")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Head to write (.json + .npz beside it). Default: [classify] head, "
-                   "else ./head-<encoder>.json.")
-@click.option("--include-labels/--no-include-labels", default=True, show_default=True,
-              help="Add the analysts' labels from the store to the training data.")
-@click.option("--data", "data", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Labelled JSONL file(s) to use instead of the bundled EN/FR sets "
-                   "(repeatable; same format: id, lang, split, title, text, label, ...).")
-@click.option("--encoder", "encoder_opt", default=None, metavar="use|MODEL",
-              help="'use', or a Hugging Face model (hub id or directory) for the "
-                   "transformers backend. Default: [classify] settings.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Head to write (.json + .npz beside it). Default: [classify] head, "
+    "else ./head-<encoder>.json.",
+)
+@click.option(
+    "--include-labels/--no-include-labels",
+    default=True,
+    show_default=True,
+    help="Add the analysts' labels from the store to the training data.",
+)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Labelled JSONL file(s) to use instead of the bundled EN/FR sets "
+    "(repeatable; same format: id, lang, split, title, text, label, ...).",
+)
+@click.option(
+    "--encoder",
+    "encoder_opt",
+    default=None,
+    metavar="use|MODEL",
+    help="'use', or a Hugging Face model (hub id or directory) for the "
+    "transformers backend. Default: [classify] settings.",
+)
 @click.pass_obj
-def command(cli: CliContext, out: str | None, include_labels: bool, data: tuple[str, ...],
-            encoder_opt: str | None) -> None:
+def command(
+    cli: CliContext,
+    out: str | None,
+    include_labels: bool,
+    data: tuple[str, ...],
+    encoder_opt: str | None,
+) -> None:
     """Train the enforcement classifier head and print held-out scores."""
     from monitor.classify.train import load_examples, train
 
@@ -47,8 +70,11 @@ def command(cli: CliContext, out: str | None, include_labels: bool, data: tuple[
         examples = load_examples([Path(d) for d in data] if data else None)
         labelled = _store_examples(cli) if include_labels else []
         encoder = make_encoder(settings)
-        cli.echo(f"training on {sum(e.split != 'heldout' for e in examples)} labelled examples "
-                 f"+ {len(labelled)} analyst labels with {encoder.name} ...", err=True)
+        cli.echo(
+            f"training on {sum(e.split != 'heldout' for e in examples)} labelled examples "
+            f"+ {len(labelled)} analyst labels with {encoder.name} ...",
+            err=True,
+        )
         result = train(encoder, examples + labelled)
     except MonitorError as e:
         raise click.ClickException(str(e)) from e
@@ -79,18 +105,28 @@ def _store_examples(cli: CliContext) -> list[Example]:
     with cli.open_store() as store:
         rows = store.labels.latest()
     return [
-        Example(id=f"article-{r.article_id}", lang=r.lang, split="train", title=r.title,
-                text=r.text, label=r.label, fields=EventFields(**r.fields))  # type: ignore[arg-type]
+        Example(
+            id=f"article-{r.article_id}",
+            lang=r.lang,
+            split="train",
+            title=r.title,
+            text=r.text,
+            label=r.label,  # type: ignore[arg-type]
+            fields=EventFields(**r.fields),
+        )
         for r in rows
     ]
 
 
 def _report(cli: CliContext, result: TrainResult) -> None:
     meta = result.head.meta
-    cli.echo(f"train size {result.train_size}; C={meta.params.get('C')} "
-             f"(cv macro-F1 {result.cv_macro_f1:.3f}); temperature {meta.temperature:.3f}; "
-             f"held-out ECE {result.ece:.3f}")
+    cli.echo(
+        f"train size {result.train_size}; C={meta.params.get('C')} "
+        f"(cv macro-F1 {result.cv_macro_f1:.3f}); temperature {meta.temperature:.3f}; "
+        f"held-out ECE {result.ece:.3f}"
+    )
     cli.echo(f"{'held-out':<10}{'n':>5}{'enforcement F1':>16}{'macro-F1':>10}{'accuracy':>10}")
     for lang, s in result.heldout.items():
-        cli.echo(f"{lang:<10}{s.n:>5}{s.enforcement_f1:>16.3f}{s.macro_f1:>10.3f}"
-                 f"{s.accuracy:>10.3f}")
+        cli.echo(
+            f"{lang:<10}{s.n:>5}{s.enforcement_f1:>16.3f}{s.macro_f1:>10.3f}{s.accuracy:>10.3f}"
+        )

@@ -19,8 +19,13 @@ from pathlib import Path
 import httpx
 
 DEMO_DIR = Path(__file__).parent
-_TYPES = {".rss": "application/rss+xml", ".atom": "application/atom+xml",
-          ".rdf": "application/rdf+xml", ".xml": "application/xml", ".html": "text/html"}
+_TYPES = {
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".rdf": "application/rdf+xml",
+    ".xml": "application/xml",
+    ".html": "text/html",
+}
 _ROUTES = {"feeds": DEMO_DIR / "feeds", "articles": DEMO_DIR / "pages"}
 # Demo URLs use one fixed host so that articles keep the same canonical URL across runs,
 # whatever ephemeral port the server gets; `DemoTransport` routes that host to the server.

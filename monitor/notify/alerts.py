@@ -29,8 +29,9 @@ def is_alertable(story: Story, *, labels: Sequence[str], min_score: float) -> bo
     return story.label in labels and story.score >= min_score
 
 
-def build_alert(story: Story, sources: Sequence[AlertSource], *, version: int | None = None
-                ) -> Alert:
+def build_alert(
+    story: Story, sources: Sequence[AlertSource], *, version: int | None = None
+) -> Alert:
     """The alert for `story` told by `sources` (oldest first); version defaults to the story's."""
     unique: dict[str, AlertSource] = {}
     for s in sources:
@@ -38,11 +39,17 @@ def build_alert(story: Story, sources: Sequence[AlertSource], *, version: int | 
     langs = sorted({s.lang for s in unique.values() if s.lang}) or sorted(set(story.languages))
     headline = story.title.strip() or next((s.title for s in unique.values()), "")
     return Alert(
-        id=alert_id(story.id), story_id=story.id,
+        id=alert_id(story.id),
+        story_id=story.id,
         version=story.version if version is None else version,
-        label=story.label, headline=headline, score=round(float(story.score), 3),
-        fields=story.fields, date=story.fields.event_date or (story.first_seen[:10] or None),
-        languages=tuple(langs), sources=tuple(unique.values()))
+        label=story.label,
+        headline=headline,
+        score=round(float(story.score), 3),
+        fields=story.fields,
+        date=story.fields.event_date or (story.first_seen[:10] or None),
+        languages=tuple(langs),
+        sources=tuple(unique.values()),
+    )
 
 
 def _number(value: float | None) -> float | int | None:
@@ -72,20 +79,34 @@ def alert_to_dict(alert: Alert) -> dict[str, Any]:
         "date": alert.date,
         "event_date": f.event_date,
         "languages": list(alert.languages),
-        "sources": [{"outlet": s.outlet, "lang": s.lang, "url": s.url, "title": s.title,
-                     "published": s.published} for s in alert.sources],
+        "sources": [
+            {
+                "outlet": s.outlet,
+                "lang": s.lang,
+                "url": s.url,
+                "title": s.title,
+                "published": s.published,
+            }
+            for s in alert.sources
+        ],
     }
 
 
 def alert_from_dict(data: dict[str, Any]) -> Alert:
     """Inverse of `alert_to_dict`."""
-    fields = EventFields(**{k: data.get(k) for k in _FIELD_KEYS},
-                         event_date=data.get("event_date"))
+    fields = EventFields(**{k: data.get(k) for k in _FIELD_KEYS}, event_date=data.get("event_date"))
     return Alert(
-        id=data["id"], story_id=data["story_id"], version=data["version"], label=data["label"],
-        headline=data["headline"], score=data["score"], fields=fields, date=data.get("date"),
+        id=data["id"],
+        story_id=data["story_id"],
+        version=data["version"],
+        label=data["label"],
+        headline=data["headline"],
+        score=data["score"],
+        fields=fields,
+        date=data.get("date"),
         languages=tuple(data.get("languages", ())),
-        sources=tuple(AlertSource(**s) for s in data.get("sources", ())))
+        sources=tuple(AlertSource(**s) for s in data.get("sources", ())),
+    )
 
 
 def dumps(alert: Alert) -> str:

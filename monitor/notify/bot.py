@@ -64,16 +64,18 @@ def _deps(context: Context) -> BotDeps:
 
 
 def _args(update: Update) -> str:
-    parts = (update.effective_message.text or "").split(None, 1) if update.effective_message \
-        else []
+    parts = (update.effective_message.text or "").split(None, 1) if update.effective_message else []
     return parts[1].strip() if len(parts) > 1 else ""
 
 
 async def _reply(update: Update, context: Context, text: str) -> None:
     assert update.effective_chat is not None
     await context.bot.send_message(
-        update.effective_chat.id, text, parse_mode=ParseMode.HTML,
-        link_preview_options=LinkPreviewOptions(is_disabled=True))
+        update.effective_chat.id,
+        text,
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
 
 
 def _chat(update: Update) -> int:
@@ -84,10 +86,18 @@ def _chat(update: Update) -> int:
 async def start(update: Update, context: Context) -> None:
     deps, user = _deps(context), update.effective_user
     sub = deps.store.subscribers.subscribe(
-        _chat(update), username=user.username if user else None,
-        lang=reader_lang(user.language_code if user else None), now=deps.clock())
-    await _reply(update, context, replies.welcome(
-        Filters.from_dict(sub.filters), investigations_default=deps.investigations_default))
+        _chat(update),
+        username=user.username if user else None,
+        lang=reader_lang(user.language_code if user else None),
+        now=deps.clock(),
+    )
+    await _reply(
+        update,
+        context,
+        replies.welcome(
+            Filters.from_dict(sub.filters), investigations_default=deps.investigations_default
+        ),
+    )
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -102,11 +112,17 @@ async def subscribe(update: Update, context: Context) -> None:
         await _reply(update, context, replies.bad_filters(str(e)))
         return
     deps.store.subscribers.subscribe(
-        _chat(update), username=user.username if user else None,
-        lang=reader_lang(user.language_code if user else None), now=deps.clock(),
-        filters=filters.to_dict())
-    await _reply(update, context, replies.subscribed(
-        filters, investigations_default=deps.investigations_default))
+        _chat(update),
+        username=user.username if user else None,
+        lang=reader_lang(user.language_code if user else None),
+        now=deps.clock(),
+        filters=filters.to_dict(),
+    )
+    await _reply(
+        update,
+        context,
+        replies.subscribed(filters, investigations_default=deps.investigations_default),
+    )
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
@@ -124,9 +140,15 @@ async def show_filters(update: Update, context: Context) -> None:
     if sub is None or not sub.active:
         await _reply(update, context, replies.NOT_SUBSCRIBED)
         return
-    await _reply(update, context, replies.current_filters(
-        Filters.from_dict(sub.filters), paused=sub.paused,
-        investigations_default=deps.investigations_default))
+    await _reply(
+        update,
+        context,
+        replies.current_filters(
+            Filters.from_dict(sub.filters),
+            paused=sub.paused,
+            investigations_default=deps.investigations_default,
+        ),
+    )
 
 
 async def _set_paused(update: Update, context: Context, paused: bool) -> str:
@@ -163,9 +185,9 @@ async def latest(update: Update, context: Context) -> None:
     picked = []
     for row in deps.store.alerts.recent(limit=200):
         alert = loads(row.payload)
-        if wants_label(filters, alert.label, labels=labels,
-                       investigations_default=deps.investigations_default) \
-                and matches(filters, alert):
+        if wants_label(
+            filters, alert.label, labels=labels, investigations_default=deps.investigations_default
+        ) and matches(filters, alert):
             picked.append(alert)
         if len(picked) == n:
             break
@@ -187,12 +209,15 @@ async def digest(update: Update, context: Context) -> None:
     tz = ZoneInfo(deps.settings.digest.timezone)
     day = deps.clock().astimezone(tz).date()
     start_at = datetime.combine(day, time(0), tz)
-    labels = ("enforcement", "investigation") if deps.investigations_default else \
-        ("enforcement",)
-    found = deps.store.digests.stories_between(start_at, start_at + timedelta(days=1),
-                                               labels=labels)
-    stories = sorted((s for s, _ in found if s.score >= deps.settings.notify.min_score),
-                     key=lambda s: (s.last_seen, s.id), reverse=True)
+    labels = ("enforcement", "investigation") if deps.investigations_default else ("enforcement",)
+    found = deps.store.digests.stories_between(
+        start_at, start_at + timedelta(days=1), labels=labels
+    )
+    stories = sorted(
+        (s for s, _ in found if s.score >= deps.settings.notify.min_score),
+        key=lambda s: (s.last_seen, s.id),
+        reverse=True,
+    )
     await _reply(update, context, replies.digest(day.isoformat(), stories))
 
 
@@ -208,8 +233,11 @@ async def stats(update: Update, context: Context) -> None:
         await _reply(update, context, replies.ADMIN_ONLY)
         return
     store = deps.store
-    await _reply(update, context, replies.stats(
-        store.stats(), store.deliveries.by_status(), store.subscribers.counts()))
+    await _reply(
+        update,
+        context,
+        replies.stats(store.stats(), store.deliveries.by_status(), store.subscribers.counts()),
+    )
 
 
 async def feeds(update: Update, context: Context) -> None:
@@ -236,22 +264,35 @@ async def on_error(update: object, context: Context) -> None:
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     try:
         await application.bot.set_my_commands(
-            [BotCommand(c, d) for c, d in replies.PUBLIC_COMMANDS])
+            [BotCommand(c, d) for c, d in replies.PUBLIC_COMMANDS]
+        )
     except TelegramError as e:  # the menu is a convenience: run without it
         log.warning("setMyCommands failed: %s", e)
 
 
 HANDLERS: tuple[tuple[str, Callable[..., object]], ...] = (
-    ("start", start), ("help", help_command), ("subscribe", subscribe),
-    ("unsubscribe", unsubscribe), ("filters", show_filters), ("latest", latest),
-    ("search", search), ("digest", digest), ("pause", pause), ("resume", resume),
-    ("stats", stats), ("feeds", feeds),
+    ("start", start),
+    ("help", help_command),
+    ("subscribe", subscribe),
+    ("unsubscribe", unsubscribe),
+    ("filters", show_filters),
+    ("latest", latest),
+    ("search", search),
+    ("digest", digest),
+    ("pause", pause),
+    ("resume", resume),
+    ("stats", stats),
+    ("feeds", feeds),
 )
 
 
-def build_application(settings: Settings, store: Store, *, token: str | None = None,
-                      clock: Callable[[], datetime] | None = None
-                      ) -> Application:  # type: ignore[type-arg]
+def build_application(
+    settings: Settings,
+    store: Store,
+    *,
+    token: str | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Application:  # type: ignore[type-arg]
     """The bot with every handler, talking to `notify.telegram.base_url`.
 
     `token` defaults to the environment variable named by `notify.telegram.token_env`.
@@ -259,12 +300,20 @@ def build_application(settings: Settings, store: Store, *, token: str | None = N
     tg = settings.notify.telegram
     token = token or settings.secrets.get(tg.token_env)
     if not token:
-        raise ConfigError(f"notify.telegram.token_env: environment variable {tg.token_env} "
-                          "is not set")
-    app = (ApplicationBuilder().token(token).base_url(tg.base_url).job_queue(None)
-           .post_init(_post_init).build())
-    app.bot_data["deps"] = BotDeps(settings=settings, store=store,
-                                   clock=clock or (lambda: datetime.now(UTC)))
+        raise ConfigError(
+            f"notify.telegram.token_env: environment variable {tg.token_env} is not set"
+        )
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(tg.base_url)
+        .job_queue(None)
+        .post_init(_post_init)
+        .build()
+    )
+    app.bot_data["deps"] = BotDeps(
+        settings=settings, store=store, clock=clock or (lambda: datetime.now(UTC))
+    )
     for name, handler in HANDLERS:
         app.add_handler(CommandHandler(name, handler))  # type: ignore[arg-type]
     app.add_handler(CallbackQueryHandler(pause_button, pattern=f"^{PAUSE_CALLBACK}$"))
@@ -277,8 +326,11 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 @asynccontextmanager
-async def polling(app: Application, *, timeout: timedelta = timedelta(seconds=10)  # type: ignore[type-arg]
-                  ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def polling(
+    app: Application,
+    *,
+    timeout: timedelta = timedelta(seconds=10),  # type: ignore[type-arg]
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """Run `app` by long polling inside the current event loop (daemon, tests).
 
     Unlike `run_polling`, this neither owns the loop nor installs signal handlers.

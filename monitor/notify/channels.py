@@ -39,8 +39,11 @@ def build_notifiers(settings: Settings) -> list[Notifier]:
         out.append(JsonFileNotifier(file_path(settings)))
     if notify.webhook.enabled:
         secret = settings.secrets.get(notify.webhook.secret_env or "") or None
-        out.append(WebhookNotifier(notify.webhook.url, secret=secret,
-                                   max_attempts=notify.webhook.max_attempts))
+        out.append(
+            WebhookNotifier(
+                notify.webhook.url, secret=secret, max_attempts=notify.webhook.max_attempts
+            )
+        )
     if notify.telegram.enabled:
         from monitor.notify.telegram import TelegramNotifier
 

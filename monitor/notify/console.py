@@ -28,8 +28,7 @@ class ConsoleNotifier:
     async def deliver(self, alert: Alert, delivery: Delivery) -> Receipt:
         stream = self._stream or sys.stdout  # looked up late so redirections apply
         try:
-            print(plain_text(alert, event=delivery.event, lang=self._lang), file=stream,
-                  flush=True)
+            print(plain_text(alert, event=delivery.event, lang=self._lang), file=stream, flush=True)
         except (OSError, ValueError) as e:  # closed or broken stream
             raise DeliveryError(f"console: {e}") from e
         return Receipt()

@@ -115,13 +115,18 @@ class Digest:
         """E.g. "3 enforcement actions, 1 investigation, 12 articles from 4 outlets"."""
         parts = [plural(self.count(lb), *_NOUNS[lb]) for lb in self.labels if lb in _NOUNS]
         if with_articles:
-            parts.append(plural(self.article_count, "article", "articles") + " from "
-                         + plural(self.outlet_count, "outlet", "outlets"))
+            parts.append(
+                plural(self.article_count, "article", "articles")
+                + " from "
+                + plural(self.outlet_count, "outlet", "outlets")
+            )
         return ", ".join(parts)
 
 
-_NOUNS = {"enforcement": ("enforcement action", "enforcement actions"),
-          "investigation": ("investigation", "investigations")}
+_NOUNS = {
+    "enforcement": ("enforcement action", "enforcement actions"),
+    "investigation": ("investigation", "investigations"),
+}
 
 
 def plural(n: int, one: str, many: str) -> str:
@@ -145,8 +150,10 @@ def day_window(day: date, timezone: str) -> tuple[datetime, datetime]:
     """[start, end) of `day` in `timezone`, as UTC instants (23 or 25 hours apart on
     daylight-saving changes; UTC so that subtracting them gives the real length)."""
     tz = zone(timezone)
-    return (datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC),
-            datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC))
+    return (
+        datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC),
+        datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC),
+    )
 
 
 def digest_labels(cfg: DigestSettings) -> tuple[Label, ...]:
@@ -157,8 +164,9 @@ def _lang_key(lang: str | None) -> tuple[int, str]:
     return (LANG_ORDER.index(lang) if lang in LANG_ORDER else len(LANG_ORDER), lang or "~")
 
 
-def story_titles(story: Story, sources: Sequence[AlertSource]) -> tuple[tuple[str | None, str],
-                                                                         ...]:
+def story_titles(
+    story: Story, sources: Sequence[AlertSource]
+) -> tuple[tuple[str | None, str], ...]:
     """One title per language, each as an outlet of that language wrote it.
 
     The story's own title leads (in its language when a source carries it);
@@ -177,9 +185,14 @@ def story_titles(story: Story, sources: Sequence[AlertSource]) -> tuple[tuple[st
 
 def _digest_story(story: Story, sources: Sequence[AlertSource]) -> DigestStory:
     langs = {*story.languages, *(s.lang for s in sources if s.lang)}
-    return DigestStory(id=story.id, label=story.label, titles=story_titles(story, sources),
-                       fields=story.fields, languages=tuple(sorted(langs, key=_lang_key)),
-                       sources=tuple(sources))
+    return DigestStory(
+        id=story.id,
+        label=story.label,
+        titles=story_titles(story, sources),
+        fields=story.fields,
+        languages=tuple(sorted(langs, key=_lang_key)),
+        sources=tuple(sources),
+    )
 
 
 def _group_key(story: DigestStory, group_by: str) -> str | None:
@@ -197,8 +210,9 @@ def _groups(stories: Iterable[DigestStory], group_by: str) -> tuple[DigestGroup,
     return tuple(DigestGroup(key=k, stories=tuple(by_key[k])) for k in order)
 
 
-def build_digest(day: date, rows: Iterable[tuple[Story, Sequence[AlertSource]]],
-                 cfg: DigestSettings) -> Digest:
+def build_digest(
+    day: date, rows: Iterable[tuple[Story, Sequence[AlertSource]]], cfg: DigestSettings
+) -> Digest:
     """Shape the stories of `day` (as read from the store) into a digest. Pure."""
     labels = digest_labels(cfg)
     seen: set[int] = set()
@@ -213,8 +227,13 @@ def build_digest(day: date, rows: Iterable[tuple[Story, Sequence[AlertSource]]],
         stories = sorted(by_label[label], key=lambda s: (_first_time(s), s.id))
         if stories:
             sections.append(DigestSection(label=label, groups=_groups(stories, cfg.group_by)))
-    return Digest(day=day, timezone=cfg.timezone, group_by=cfg.group_by, labels=labels,
-                  sections=tuple(sections))
+    return Digest(
+        day=day,
+        timezone=cfg.timezone,
+        group_by=cfg.group_by,
+        labels=labels,
+        sections=tuple(sections),
+    )
 
 
 def _first_time(story: DigestStory) -> str:
@@ -259,9 +278,16 @@ def load_digest(store: Store, cfg: DigestSettings, day: date) -> Digest:
     return build_digest(day, rows, cfg)
 
 
-def send_digest(settings: Settings, store: Store, day: date, now: datetime, *,
-                recipients: Sequence[str] | None = None, sender: MailSender | None = None,
-                due_only: bool = False) -> DigestReport:
+def send_digest(
+    settings: Settings,
+    store: Store,
+    day: date,
+    now: datetime,
+    *,
+    recipients: Sequence[str] | None = None,
+    sender: MailSender | None = None,
+    due_only: bool = False,
+) -> DigestReport:
     """Send the digest of `day` to each recipient that has not received it yet.
 
     Idempotent: a (day, recipient) marked sent is never sent again. `due_only`
@@ -281,8 +307,16 @@ def send_digest(settings: Settings, store: Store, day: date, now: datetime, *,
     return _deliver(settings, store, digest, rows, now, sender=sender, due_only=due_only)
 
 
-def _deliver(settings: Settings, store: Store, digest: Digest, rows: Sequence[DigestDelivery],
-             now: datetime, *, sender: MailSender | None, due_only: bool) -> DigestReport:
+def _deliver(
+    settings: Settings,
+    store: Store,
+    digest: Digest,
+    rows: Sequence[DigestDelivery],
+    now: datetime,
+    *,
+    sender: MailSender | None,
+    due_only: bool,
+) -> DigestReport:
     cfg = settings.digest
     rendered = render_digest(digest, unsubscribe=cfg.unsubscribe)
     mailer = sender
@@ -291,8 +325,11 @@ def _deliver(settings: Settings, store: Store, digest: Digest, rows: Sequence[Di
     for row in rows:
         if row.status in ("sent", "dead"):
             key = "already_sent" if row.status == "sent" else "failed"
-            out[key].append(row.recipient if key == "already_sent" else
-                            (row.recipient, row.last_error or "dead"))
+            out[key].append(
+                row.recipient
+                if key == "already_sent"
+                else (row.recipient, row.last_error or "dead")
+            )
             continue
         if due_only and row.next_attempt and row.next_attempt > stamp(now):
             out["waiting"].append(row.recipient)
@@ -312,17 +349,34 @@ def _deliver(settings: Settings, store: Store, digest: Digest, rows: Sequence[Di
             out["failed"].append((row.recipient, str(error)))
             if not isinstance(error, PermanentDeliveryError):
                 outage = str(error)
-    return DigestReport(day=digest.day, stories=len(digest.stories), sent=tuple(out["sent"]),
-                        failed=tuple(out["failed"]), already_sent=tuple(out["already_sent"]),
-                        waiting=tuple(out["waiting"]))
+    return DigestReport(
+        day=digest.day,
+        stories=len(digest.stories),
+        sent=tuple(out["sent"]),
+        failed=tuple(out["failed"]),
+        already_sent=tuple(out["already_sent"]),
+        waiting=tuple(out["waiting"]),
+    )
 
 
-def _send_one(store: Store, mailer: MailSender, rendered: RenderedDigest, row: DigestDelivery,
-              cfg: DigestSettings, now: datetime) -> DeliveryError | None:
+def _send_one(
+    store: Store,
+    mailer: MailSender,
+    rendered: RenderedDigest,
+    row: DigestDelivery,
+    cfg: DigestSettings,
+    now: datetime,
+) -> DeliveryError | None:
     """One attempt at one delivery; records the outcome on the row."""
     mid = message_id(row.idempotency_key, cfg.sender)
-    msg = build_message(rendered, sender=cfg.sender, recipient=row.recipient,
-                        unsubscribe=cfg.unsubscribe, msg_id=mid, now=now)
+    msg = build_message(
+        rendered,
+        sender=cfg.sender,
+        recipient=row.recipient,
+        unsubscribe=cfg.unsubscribe,
+        msg_id=mid,
+        now=now,
+    )
     try:
         mailer.send(msg)
     except DeliveryError as e:
@@ -338,8 +392,9 @@ def _send_one(store: Store, mailer: MailSender, rendered: RenderedDigest, row: D
     return None
 
 
-def send_digest_job(settings: Settings, store: Store, now: datetime, *,
-                    sender: MailSender | None = None) -> list[DigestReport]:
+def send_digest_job(
+    settings: Settings, store: Store, now: datetime, *, sender: MailSender | None = None
+) -> list[DigestReport]:
     """The scheduled job: send yesterday's digest (in `digest.timezone`), then retry
     earlier digests whose failed deliveries are due. Blocking (smtplib); does
     nothing when `digest.enabled` is false."""
@@ -350,9 +405,14 @@ def send_digest_job(settings: Settings, store: Store, now: datetime, *,
     return reports + retry_digests(settings, store, now, sender=sender, skip=(day,))
 
 
-def retry_digests(settings: Settings, store: Store, now: datetime, *,
-                  sender: MailSender | None = None,
-                  skip: Sequence[date] = ()) -> list[DigestReport]:
+def retry_digests(
+    settings: Settings,
+    store: Store,
+    now: datetime,
+    *,
+    sender: MailSender | None = None,
+    skip: Sequence[date] = (),
+) -> list[DigestReport]:
     """Retry every due, unsent digest delivery (any day); give up stale ones.
 
     Cheap when nothing is due, so a daemon may also call it every few minutes.
@@ -367,10 +427,13 @@ def retry_digests(settings: Settings, store: Store, now: datetime, *,
             continue
         if day < oldest:
             for row in by_day[day]:
-                store.digests.finish(row.id, error=f"stale: not sent within {RETRY_DAYS} days; "
-                                                   f"last error: {row.last_error}")
+                store.digests.finish(
+                    row.id,
+                    error=f"stale: not sent within {RETRY_DAYS} days; last error: {row.last_error}",
+                )
             continue
         digest = load_digest(store, settings.digest, day)
-        reports.append(_deliver(settings, store, digest, by_day[day], now, sender=sender,
-                                due_only=True))
+        reports.append(
+            _deliver(settings, store, digest, by_day[day], now, sender=sender, due_only=True)
+        )
     return reports

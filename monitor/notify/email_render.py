@@ -94,13 +94,21 @@ def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters.update(
-        amount=full_amount, url=http_url, clean=clean, local_time=_local_time,
-        group_name=_group_name, lang_tag=_lang_tag, action=names.action,
-        country=names.country, label=names.label,
+        amount=full_amount,
+        url=http_url,
+        clean=clean,
+        local_time=_local_time,
+        group_name=_group_name,
+        lang_tag=_lang_tag,
+        action=names.action,
+        country=names.country,
+        label=names.label,
     )
     return env
 
@@ -121,9 +129,12 @@ def render_digest(digest: Digest, *, unsubscribe: str) -> RenderedDigest:
     subject = subject_line(digest)
     unsub = unsubscribe_target(unsubscribe)
     context = {
-        "digest": digest, "subject": subject, "summary": digest.counts(),
+        "digest": digest,
+        "subject": subject,
+        "summary": digest.counts(),
         "day_long": f"{digest.day:%A} {digest.day.day} {digest.day:%B %Y}",
-        "unsubscribe": unsub, "product": PRODUCT,
+        "unsubscribe": unsub,
+        "product": PRODUCT,
     }
     text = _ENV.get_template("digest.txt.j2").render(context)
     html = _ENV.get_template("digest.html.j2").render(context)
@@ -143,8 +154,15 @@ def message_id(key: str, sender: str) -> str:
     return f"<digest.{digest}@{domain}>"
 
 
-def build_message(rendered: RenderedDigest, *, sender: str, recipient: str, unsubscribe: str,
-                  msg_id: str, now: datetime) -> EmailMessage:
+def build_message(
+    rendered: RenderedDigest,
+    *,
+    sender: str,
+    recipient: str,
+    unsubscribe: str,
+    msg_id: str,
+    now: datetime,
+) -> EmailMessage:
     """A multipart/alternative message: text/plain first, text/html preferred."""
     msg = EmailMessage()
     msg["Subject"] = rendered.subject

@@ -31,8 +31,14 @@ _YES = {"yes", "y", "true", "on", "1", "oui"}
 _NO = {"no", "n", "false", "off", "0", "non"}
 _SCALES = {"": 1.0, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9}
 _MIN = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(k|mn|m|bn|b)?\s*([a-z]{3})?$", re.IGNORECASE)
-_ACTION_ALIASES = {"fines": "fine", "orders": "order", "bans": "ban", "notice": "formal_notice",
-                   "formal-notice": "formal_notice", "settlements": "settlement"}
+_ACTION_ALIASES = {
+    "fines": "fine",
+    "orders": "order",
+    "bans": "ban",
+    "notice": "formal_notice",
+    "formal-notice": "formal_notice",
+    "settlements": "settlement",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,13 +56,19 @@ class Filters:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form for the store; only the filters that are set."""
-        return {k: (list(v) if isinstance(v, tuple) else v)
-                for k, v in asdict(self).items() if v not in ((), None)}
+        return {
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in asdict(self).items()
+            if v not in ((), None)
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Filters:
-        known: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v)
-                                 for k, v in data.items() if k in cls.__dataclass_fields__}
+        known: dict[str, Any] = {
+            k: (tuple(v) if isinstance(v, list) else v)
+            for k, v in data.items()
+            if k in cls.__dataclass_fields__
+        }
         return cls(**known)
 
 
@@ -81,8 +93,9 @@ def parse_filters(text: str) -> Filters:
         key, sep, raw = word.partition("=")
         key = key.strip().lower()
         if not sep or key not in KEYS:
-            raise FilterError(f"unknown filter {word!r}; use key=value with a key among: "
-                              + ", ".join(KEYS))
+            raise FilterError(
+                f"unknown filter {word!r}; use key=value with a key among: " + ", ".join(KEYS)
+            )
         items = [v.strip() for v in raw.split(",") if v.strip()]
         if not items:
             raise FilterError(f"{key}: give at least one value")
@@ -135,8 +148,9 @@ def _has_word(haystack: str, needle: str) -> bool:
     return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
 
 
-def wants_label(filters: Filters, label: str, *, labels: tuple[str, ...],
-                investigations_default: bool) -> bool:
+def wants_label(
+    filters: Filters, label: str, *, labels: tuple[str, ...], investigations_default: bool
+) -> bool:
     """Whether a subscriber gets alerts of `label` at all."""
     if label == "investigation":
         if filters.investigations is not None:
@@ -154,14 +168,24 @@ def matches(filters: Filters, alert: Alert) -> bool:
         return False
     if filters.actions and f.action not in filters.actions:
         return False
-    if filters.authorities and not any(_has_word(fold(f.authority or ""), a)
-                                       for a in filters.authorities):
+    if filters.authorities and not any(
+        _has_word(fold(f.authority or ""), a) for a in filters.authorities
+    ):
         return False
     if filters.min_amount is not None and not _amount_ok(filters, alert):
         return False
     if filters.keywords:
-        text = fold(" ".join([alert.headline, f.target or "", f.authority or "", f.law or "",
-                              *(s.title for s in alert.sources)]))
+        text = fold(
+            " ".join(
+                [
+                    alert.headline,
+                    f.target or "",
+                    f.authority or "",
+                    f.law or "",
+                    *(s.title for s in alert.sources),
+                ]
+            )
+        )
         return any(_has_word(text, k) for k in filters.keywords)
     return True
 
@@ -181,8 +205,7 @@ def _or(words: list[str]) -> str:
 
 def describe(filters: Filters, *, investigations_default: bool = False) -> list[str]:
     """The filters in plain English, one clause per line (for /subscribe and /filters)."""
-    inv = (filters.investigations if filters.investigations is not None
-           else investigations_default)
+    inv = filters.investigations if filters.investigations is not None else investigations_default
     lines = ["enforcement actions" + (" and investigations" if inv else " (no investigations)")]
     if filters.langs:
         lines.append("reported in " + _or([names.language(c) for c in filters.langs]))
@@ -194,8 +217,10 @@ def describe(filters: Filters, *, investigations_default: bool = False) -> list[
         lines.append("of type: " + _or([names.action(a) for a in filters.actions]))
     if filters.min_amount is not None:
         amount = f"{round(filters.min_amount):,}"
-        lines.append(f"with an amount of at least {amount} " + (
-            filters.min_currency or "(in the currency imposed, not converted)"))
+        lines.append(
+            f"with an amount of at least {amount} "
+            + (filters.min_currency or "(in the currency imposed, not converted)")
+        )
     if filters.keywords:
         lines.append("mentioning " + _or([f"“{clean(k, 60)}”" for k in filters.keywords]))
     return lines

@@ -31,18 +31,30 @@ _SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥"}
 _EMOJI = {"enforcement": "🚨", "investigation": "🔎"}
 _NBSP, _NNBSP = "\u00a0", "\u202f"
 _WORDS = {
-    "en": {"action": "Action", "country": "Country", "law": "Law", "date": "Date",
-           "sources": "Sources", "more": "… and {n} more", "updated": "✏️ Updated (version {v})"},
-    "fr": {"action": "Mesure", "country": "Pays", "law": "Texte", "date": "Date",
-           "sources": "Sources", "more": "… et {n} autres",
-           "updated": "✏️ Mis à jour (version {v})"},
+    "en": {
+        "action": "Action",
+        "country": "Country",
+        "law": "Law",
+        "date": "Date",
+        "sources": "Sources",
+        "more": "… and {n} more",
+        "updated": "✏️ Updated (version {v})",
+    },
+    "fr": {
+        "action": "Mesure",
+        "country": "Pays",
+        "law": "Texte",
+        "date": "Date",
+        "sources": "Sources",
+        "more": "… et {n} autres",
+        "updated": "✏️ Mis à jour (version {v})",
+    },
 }
 
 
 def clean(text: str | None, limit: int | None = None) -> str:
     """One line of display text: control and separator characters become spaces."""
-    out = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
-                  for c in (text or ""))
+    out = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in (text or ""))
     out = re.sub(" {2,}", " ", out).strip(" ")  # keeps no-break spaces (French amounts)
     if limit is not None and len(out) > limit:
         out = out[: limit - 1].rstrip() + "…"
@@ -95,16 +107,21 @@ def _who(alert: Alert) -> str:
 
 def _action_text(alert: Alert, lang: str) -> str:
     f = alert.fields
-    parts = [names.action(f.action, lang) if f.action else "",
-             format_amount(f.amount, f.currency, lang)]
+    parts = [
+        names.action(f.action, lang) if f.action else "",
+        format_amount(f.amount, f.currency, lang),
+    ]
     return " — ".join(p for p in parts if p)
 
 
 def _fact_lines(alert: Alert, lang: str) -> list[tuple[str, str]]:
     f, w = alert.fields, _WORDS[lang]
-    facts = [(w["action"], _action_text(alert, lang)),
-             (w["country"], names.country(f.country, lang) if f.country else ""),
-             (w["law"], clean(f.law, 120)), (w["date"], clean(alert.date))]
+    facts = [
+        (w["action"], _action_text(alert, lang)),
+        (w["country"], names.country(f.country, lang) if f.country else ""),
+        (w["law"], clean(f.law, 120)),
+        (w["date"], clean(alert.date)),
+    ]
     return [(k, clean(v)) for k, v in facts if v]
 
 
@@ -133,10 +150,14 @@ def _telegram_html(alert: Alert, lang: str, shown: int) -> str:
     head = f"{_EMOJI.get(alert.label, '🔔')} <b>{esc(names.label(alert.label, lang))}</b>"
     who = _who(alert)
     headline = esc(alert.headline, 300)
-    lines = [head + (f" · {html.escape(who, quote=False)}" if who else ""),
-             f"<b>{headline}</b>" if headline else "", ""]
-    lines += [f"{k}{_colon(lang)}{html.escape(v, quote=False)}" for k, v in
-              _fact_lines(alert, lang)]
+    lines = [
+        head + (f" · {html.escape(who, quote=False)}" if who else ""),
+        f"<b>{headline}</b>" if headline else "",
+        "",
+    ]
+    lines += [
+        f"{k}{_colon(lang)}{html.escape(v, quote=False)}" for k, v in _fact_lines(alert, lang)
+    ]
     if alert.sources:
         lines += ["", f"{w['sources']} ({len(alert.sources)}){_colon(lang).rstrip()}"]
         lines += [_source_html(s) for s in alert.sources[:shown]]
@@ -155,10 +176,11 @@ def plain_text(alert: Alert, *, event: str = "new", lang: str = "en") -> str:
     action = _action_text(alert, lang)
     summary = " ".join(x for x in (f"{_who(alert)}:" if _who(alert) else "", action) if x)
     first = f"{tag} {alert.id} v{alert.version} [{names.label(alert.label, lang)}] {summary}"
-    lines = [first.rstrip(": ") + (f" ({facts})" if facts else ""),
-             f"  {clean(alert.headline, 300)}"]
-    lines += [f"  - {clean(s.outlet, 60)} ({s.lang or '?'}): {clean(s.url)}"
-              for s in alert.sources]
+    lines = [
+        first.rstrip(": ") + (f" ({facts})" if facts else ""),
+        f"  {clean(alert.headline, 300)}",
+    ]
+    lines += [f"  - {clean(s.outlet, 60)} ({s.lang or '?'}): {clean(s.url)}" for s in alert.sources]
     return "\n".join(lines)
 
 

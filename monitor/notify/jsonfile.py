@@ -21,9 +21,15 @@ from monitor.notify.base import Delivery, Receipt
 
 def event_line(alert: Alert, delivery: Delivery) -> str:
     """The JSON line (without newline) for one delivery of `alert`."""
-    return json.dumps({"event": f"alert.{delivery.event}", "delivery": delivery.key,
-                       "alert": alert_to_dict(alert)}, ensure_ascii=False,
-                      separators=(",", ":"))
+    return json.dumps(
+        {
+            "event": f"alert.{delivery.event}",
+            "delivery": delivery.key,
+            "alert": alert_to_dict(alert),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 class JsonFileNotifier:

@@ -90,9 +90,12 @@ def _targets(store: Store, alert: Alert, notify: NotifySettings) -> list[tuple[s
     if notify.telegram.enabled:
         for sub in store.subscribers.receiving():
             filters = Filters.from_dict(sub.filters)
-            if wants_label(filters, alert.label, labels=notify.labels,
-                           investigations_default=notify.telegram.include_investigations
-                           ) and matches(filters, alert):
+            if wants_label(
+                filters,
+                alert.label,
+                labels=notify.labels,
+                investigations_default=notify.telegram.include_investigations,
+            ) and matches(filters, alert):
                 targets.append(("telegram", str(sub.chat_id)))
     return targets
 
@@ -105,18 +108,30 @@ def _upsert(store: Store, fresh: Alert, now: datetime) -> Alert | None:
     if version is None:
         assert previous is not None
         if previous.score != fresh.score:  # keep the score current, silently
-            store.alerts.save(alert_id=fresh.id, story_id=fresh.story_id, label=fresh.label,
-                              version=previous.version, now=now,
-                              payload=dumps(replace(fresh, version=previous.version)))
+            store.alerts.save(
+                alert_id=fresh.id,
+                story_id=fresh.story_id,
+                label=fresh.label,
+                version=previous.version,
+                now=now,
+                payload=dumps(replace(fresh, version=previous.version)),
+            )
         return None
     alert = replace(fresh, version=version)
-    store.alerts.save(alert_id=alert.id, story_id=alert.story_id, label=alert.label,
-                      version=version, payload=dumps(alert), now=now)
+    store.alerts.save(
+        alert_id=alert.id,
+        story_id=alert.story_id,
+        label=alert.label,
+        version=version,
+        payload=dumps(alert),
+        now=now,
+    )
     return alert
 
 
-def refresh_alerts(store: Store, story_ids: Iterable[int], now: datetime, *,
-                   notify: NotifySettings) -> list[Alert]:
+def refresh_alerts(
+    store: Store, story_ids: Iterable[int], now: datetime, *, notify: NotifySettings
+) -> list[Alert]:
     """Upsert the alerts of `story_ids` and queue their deliveries.
 
     `notify` (the `[notify]` settings) says which labels alert and which
@@ -136,14 +151,19 @@ def refresh_alerts(store: Store, story_ids: Iterable[int], now: datetime, *,
             alert = _upsert(store, build_alert(story, store.stories.members(story_id)), now)
             if alert is None:
                 continue
-            store.deliveries.enqueue(alert_id=alert.id, version=alert.version,
-                                     targets=_targets(store, alert, notify), now=now)
+            store.deliveries.enqueue(
+                alert_id=alert.id,
+                version=alert.version,
+                targets=_targets(store, alert, notify),
+                now=now,
+            )
         changed.append(alert)
     return changed
 
 
-async def dispatch(store: Store, notifiers: Sequence[Notifier], now: datetime, *,
-                   limit: int = 500) -> DispatchReport:
+async def dispatch(
+    store: Store, notifiers: Sequence[Notifier], now: datetime, *, limit: int = 500
+) -> DispatchReport:
     """Send every due delivery of the given channels; rows of other channels wait.
 
     A channel that asks to slow down (Telegram 429) is left alone for the rest
@@ -164,9 +184,14 @@ async def dispatch(store: Store, notifiers: Sequence[Notifier], now: datetime, *
             outcome = "deferred"
         tally[outcome] += 1
     return DispatchReport(
-        sent=tally["sent"], edited=tally["edited"], retrying=tally["retrying"],
-        dead=tally["dead"], cancelled=tally["cancelled"], deferred=tally["deferred"],
-        next_attempt=store.deliveries.next_due(channels=list(by_channel)))
+        sent=tally["sent"],
+        edited=tally["edited"],
+        retrying=tally["retrying"],
+        dead=tally["dead"],
+        cancelled=tally["cancelled"],
+        deferred=tally["deferred"],
+        next_attempt=store.deliveries.next_due(channels=list(by_channel)),
+    )
 
 
 def _recipient_state(store: Store, row: DeliveryRow) -> tuple[str | None, str]:
@@ -181,8 +206,7 @@ def _recipient_state(store: Store, row: DeliveryRow) -> tuple[str | None, str]:
     return None, sub.lang or "en"
 
 
-async def _deliver_one(store: Store, notifier: Notifier, row: DeliveryRow, now: datetime
-                       ) -> str:
+async def _deliver_one(store: Store, notifier: Notifier, row: DeliveryRow, now: datetime) -> str:
     stored = store.alerts.get(row.alert_id)
     unwanted, lang = _recipient_state(store, row)
     if stored is None or unwanted:
@@ -191,20 +215,26 @@ async def _deliver_one(store: Store, notifier: Notifier, row: DeliveryRow, now: 
     if not store.deliveries.claim(row, now=now, lease_until=now + LEASE):
         return "skipped"  # another dispatcher took it
     alert = loads(stored.payload)
-    delivery = Delivery(key=row.idempotency_key, recipient=row.recipient, lang=lang,
-                        event="update" if row.sent_version else "new",
-                        external_id=row.external_id)
+    delivery = Delivery(
+        key=row.idempotency_key,
+        recipient=row.recipient,
+        lang=lang,
+        event="update" if row.sent_version else "new",
+        external_id=row.external_id,
+    )
     try:
         receipt = await notifier.deliver(alert, delivery)
     except Exception as e:  # every failure, expected or not, is recorded on the row
         return _failed(store, notifier, row, e, now)
-    store.deliveries.mark_sent(row.id, version=alert.version, external_id=receipt.external_id,
-                               now=now)
+    store.deliveries.mark_sent(
+        row.id, version=alert.version, external_id=receipt.external_id, now=now
+    )
     return "edited" if receipt.edited else "sent"
 
 
-def _failed(store: Store, notifier: Notifier, row: DeliveryRow, error: Exception,
-            now: datetime) -> str:
+def _failed(
+    store: Store, notifier: Notifier, row: DeliveryRow, error: Exception, now: datetime
+) -> str:
     attempts = row.attempts + 1
     message = f"{type(error).__name__}: {error}"
     if isinstance(error, RecipientGoneError) and row.channel == "telegram":
@@ -221,8 +251,9 @@ def _failed(store: Store, notifier: Notifier, row: DeliveryRow, error: Exception
     if not isinstance(error, DeliveryError):
         log.error("delivery %s: unexpected error", row.idempotency_key, exc_info=error)
     if attempts >= notifier.max_attempts:  # flood waits count too: nothing retries forever
-        store.deliveries.finish(row.id, status="dead",
-                                error=f"gave up after {attempts} attempts: {message}")
+        store.deliveries.finish(
+            row.id, status="dead", error=f"gave up after {attempts} attempts: {message}"
+        )
         return "dead"
     store.deliveries.retry_later(row.id, error=message, at=now + backoff(attempts, retry_after))
     return "throttled" if retry_after is not None else "retrying"

@@ -45,7 +45,8 @@ SEARCH_USAGE = "Usage: /search words, e.g. /search clearview fine"
 ERROR = "Sorry, something went wrong. Please try again later."
 FILTER_HELP = (
     "lang=fr,en · country=FR,GB · authority=CNIL · action=fine,ban · min=1m (or 250k, 1mEUR)"
-    ' · keywords=clearview,"facial recognition" · investigations=yes')
+    ' · keywords=clearview,"facial recognition" · investigations=yes'
+)
 
 
 def fit(lines: Sequence[str], limit: int = TELEGRAM_LIMIT) -> str:
@@ -63,30 +64,50 @@ def _bullets(lines: Iterable[str]) -> list[str]:
 
 
 def help_text() -> str:
-    usage = ["/subscribe [filters] — get alerts (filters below)",
-             "/unsubscribe — stop alerts", "/filters — show your filters",
-             "/pause, /resume — hold and restart alerts", "/latest [n] — the latest alerts",
-             "/search words — search articles", "/digest — today's stories"]
-    return "\n".join([
-        "<b>Commands</b>", *(html.escape(u, quote=False) for u in usage), "",
-        "<b>Filters</b> (all optional; every filter must hold, commas mean “or”)",
-        html.escape(FILTER_HELP, quote=False),
-        html.escape("Example: /subscribe country=FR,GB action=fine min=1m", quote=False)])
+    usage = [
+        "/subscribe [filters] — get alerts (filters below)",
+        "/unsubscribe — stop alerts",
+        "/filters — show your filters",
+        "/pause, /resume — hold and restart alerts",
+        "/latest [n] — the latest alerts",
+        "/search words — search articles",
+        "/digest — today's stories",
+    ]
+    return "\n".join(
+        [
+            "<b>Commands</b>",
+            *(html.escape(u, quote=False) for u in usage),
+            "",
+            "<b>Filters</b> (all optional; every filter must hold, commas mean “or”)",
+            html.escape(FILTER_HELP, quote=False),
+            html.escape("Example: /subscribe country=FR,GB action=fine min=1m", quote=False),
+        ]
+    )
 
 
 def welcome(filters: Filters, *, investigations_default: bool) -> str:
-    return "\n".join([
-        "Welcome! You are subscribed to alerts when a regulator fines, orders, bans or "
-        "sanctions an organisation.", "", "You will get:",
-        *_bullets(describe(filters, investigations_default=investigations_default)), "",
-        "Send /subscribe with filters to narrow them down, or /help for every command."])
+    return "\n".join(
+        [
+            "Welcome! You are subscribed to alerts when a regulator fines, orders, bans or "
+            "sanctions an organisation.",
+            "",
+            "You will get:",
+            *_bullets(describe(filters, investigations_default=investigations_default)),
+            "",
+            "Send /subscribe with filters to narrow them down, or /help for every command.",
+        ]
+    )
 
 
 def subscribed(filters: Filters, *, investigations_default: bool) -> str:
-    return "\n".join([
-        "Subscribed. You will get:",
-        *_bullets(describe(filters, investigations_default=investigations_default)), "",
-        "Change them any time with /subscribe, see them with /filters."])
+    return "\n".join(
+        [
+            "Subscribed. You will get:",
+            *_bullets(describe(filters, investigations_default=investigations_default)),
+            "",
+            "Change them any time with /subscribe, see them with /filters.",
+        ]
+    )
 
 
 def bad_filters(error: str) -> str:
@@ -95,8 +116,9 @@ def bad_filters(error: str) -> str:
 
 def current_filters(filters: Filters, *, paused: bool, investigations_default: bool) -> str:
     head = "Your alerts (paused: send /resume):" if paused else "Your alerts:"
-    return "\n".join([head, *_bullets(describe(
-        filters, investigations_default=investigations_default))])
+    return "\n".join(
+        [head, *_bullets(describe(filters, investigations_default=investigations_default))]
+    )
 
 
 def latest(alerts: Sequence[Alert], *, lang: str = "en") -> str:
@@ -111,8 +133,9 @@ def search(query: str, hits: Sequence[SearchHit]) -> str:
         return f"Nothing found for “{shown}”."
     lines = [f"Results for “{shown}” ({len(hits)}):"]
     for h in hits:
-        meta = ", ".join(x for x in (clean(h.source, 60), (h.published or "")[:10],
-                                     (h.lang or "").upper()) if x)
+        meta = ", ".join(
+            x for x in (clean(h.source, 60), (h.published or "")[:10], (h.lang or "").upper()) if x
+        )
         lines.append(f"• {link(h.url, clean(h.title, 160) or h.url)} — {esc(meta)}")
     return fit(lines)
 
@@ -120,12 +143,18 @@ def search(query: str, hits: Sequence[SearchHit]) -> str:
 def _story_line(story: Story) -> str:
     f = story.fields
     who = " → ".join(clean(x, 60) for x in (f.authority, f.target) if x)
-    action = " — ".join(x for x in (names.action(f.action) if f.action else "",
-                                     format_amount(f.amount, f.currency)) if x)
+    action = " — ".join(
+        x
+        for x in (names.action(f.action) if f.action else "", format_amount(f.amount, f.currency))
+        if x
+    )
     head = ": ".join(x for x in (who, action) if x)
     n = story.source_count
-    text = (f"[{names.label(story.label)}] " + (f"{head} · " if head else "")
-            + f"{clean(story.title, 160)} ({n} source{'s' if n != 1 else ''})")
+    text = (
+        f"[{names.label(story.label)}] "
+        + (f"{head} · " if head else "")
+        + f"{clean(story.title, 160)} ({n} source{'s' if n != 1 else ''})"
+    )
     return "• " + html.escape(text, quote=False)
 
 
@@ -133,8 +162,9 @@ def digest(day: str, stories: Sequence[Story]) -> str:
     if not stories:
         return f"No enforcement stories yet today ({day})."
     n = len(stories)
-    return fit([f"Today ({day}), {n} stor{'ies' if n != 1 else 'y'}:",
-                *(_story_line(s) for s in stories)])
+    return fit(
+        [f"Today ({day}), {n} stor{'ies' if n != 1 else 'y'}:", *(_story_line(s) for s in stories)]
+    )
 
 
 def stats(data: dict[str, Any], deliveries: dict[str, int], subscribers: dict[str, int]) -> str:
@@ -149,7 +179,8 @@ def stats(data: dict[str, Any], deliveries: dict[str, int], subscribers: dict[st
         f"Stories: {data['stories']}; alerts: {data['alerts']}",
         f"Deliveries: {sent}",
         f"Subscribers: {subscribers['active']} active, {subscribers['paused']} paused, "
-        f"{subscribers['inactive']} inactive"]
+        f"{subscribers['inactive']} inactive",
+    ]
     return "\n".join(html.escape(line, quote=False) for line in lines)
 
 

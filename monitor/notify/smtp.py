@@ -37,8 +37,10 @@ class SmtpConfig:
     timeout_s: float = 30.0
 
     def __repr__(self) -> str:  # keep the password out of logs and tracebacks
-        return (f"SmtpConfig(host={self.host!r}, port={self.port}, security={self.security!r}, "
-                f"user={self.user!r}, password={'***' if self.password else None})")
+        return (
+            f"SmtpConfig(host={self.host!r}, port={self.port}, security={self.security!r}, "
+            f"user={self.user!r}, password={'***' if self.password else None})"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,20 +77,32 @@ def smtp_config(settings: Settings) -> SmtpConfig:
     if cfg.smtp_password_env:
         password = settings.secrets.get(cfg.smtp_password_env)
         if not password:
-            raise ConfigError(f"digest.smtp_password_env: environment variable "
-                              f"{cfg.smtp_password_env} is not set (or digest.enabled is false)")
+            raise ConfigError(
+                f"digest.smtp_password_env: environment variable "
+                f"{cfg.smtp_password_env} is not set (or digest.enabled is false)"
+            )
     # Without a user name, servers that want AUTH usually accept the sender address.
     user = cfg.smtp_user or (cfg.sender if password else None)
-    return SmtpConfig(host=cfg.smtp_host, port=cfg.smtp_port, security=cfg.smtp_security,
-                      user=user, password=password)
+    return SmtpConfig(
+        host=cfg.smtp_host,
+        port=cfg.smtp_port,
+        security=cfg.smtp_security,
+        user=user,
+        password=password,
+    )
 
 
 class SmtpSender:
     """Sends each message over its own SMTP connection (a digest is a handful of mails)."""
 
-    def __init__(self, config: SmtpConfig, *, retry: RetryPolicy | None = None,
-                 ssl_context: ssl.SSLContext | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        config: SmtpConfig,
+        *,
+        retry: RetryPolicy | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.config = config
         self.retry = retry or DEFAULT_RETRY
         self._ssl = ssl_context

@@ -38,8 +38,14 @@ from monitor.notify.format import telegram_html
 
 T = TypeVar("T")
 PAUSE_CALLBACK = "pause"
-_GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked",
-         "peer_id_invalid", "have no rights to send")
+_GONE = (
+    "chat not found",
+    "user is deactivated",
+    "bot was blocked",
+    "bot was kicked",
+    "peer_id_invalid",
+    "have no rights to send",
+)
 _EDIT_GONE = ("message to edit not found", "message can't be edited")
 
 
@@ -99,8 +105,14 @@ class TelegramNotifier:
 
     channel = "telegram"
 
-    def __init__(self, bot: Bot, *, max_attempts: int = 8, overall_interval: float = 1 / 25,
-                 per_chat_interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        max_attempts: int = 8,
+        overall_interval: float = 1 / 25,
+        per_chat_interval: float = 1.0,
+    ) -> None:
         self.bot = bot
         self.max_attempts = max_attempts
         self._pacer = _Pacer(overall_interval, per_chat_interval)
@@ -124,10 +136,16 @@ class TelegramNotifier:
         if delivery.external_id:
             await self._pacer.wait(delivery.recipient)
             try:
-                await call(lambda: self.bot.edit_message_text(
-                    text, chat_id=chat_id, message_id=int(delivery.external_id or 0),
-                    parse_mode=ParseMode.HTML, reply_markup=markup,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True)))
+                await call(
+                    lambda: self.bot.edit_message_text(
+                        text,
+                        chat_id=chat_id,
+                        message_id=int(delivery.external_id or 0),
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    )
+                )
             except PermanentDeliveryError as e:
                 message = str(e).lower()
                 if "not modified" in message:  # already edited before a crash
@@ -137,9 +155,15 @@ class TelegramNotifier:
             else:
                 return Receipt(external_id=delivery.external_id, edited=True)
         await self._pacer.wait(delivery.recipient)
-        sent: Message = await call(lambda: self.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
-            link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        sent: Message = await call(
+            lambda: self.bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         return Receipt(external_id=str(sent.message_id))
 
     async def aclose(self) -> None:

@@ -58,10 +58,18 @@ class WebhookNotifier:
 
     channel = "webhook"
 
-    def __init__(self, url: str, *, secret: str | None = None, max_attempts: int = 5,
-                 timeout: float = 10.0, quick_retries: int = 2, quick_delay: float = 0.25,
-                 client: httpx.AsyncClient | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        secret: str | None = None,
+        max_attempts: int = 5,
+        timeout: float = 10.0,
+        quick_retries: int = 2,
+        quick_delay: float = 0.25,
+        client: httpx.AsyncClient | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.url = url
         self.max_attempts = max_attempts
         self._secret = secret
@@ -72,9 +80,13 @@ class WebhookNotifier:
 
     def _headers(self, body: bytes, delivery: Delivery) -> dict[str, str]:
         timestamp = str(int(self._clock()))
-        headers = {"Content-Type": "application/json", "User-Agent": "news-monitor",
-                   "X-Monitor-Event": f"alert.{delivery.event}",
-                   "X-Monitor-Delivery": delivery.key, "X-Monitor-Timestamp": timestamp}
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "news-monitor",
+            "X-Monitor-Event": f"alert.{delivery.event}",
+            "X-Monitor-Delivery": delivery.key,
+            "X-Monitor-Timestamp": timestamp,
+        }
         if self._secret:
             headers["X-Monitor-Signature"] = signature(self._secret, timestamp, body)
         return headers
@@ -84,7 +96,8 @@ class WebhookNotifier:
         for attempt in range(self._quick + 1):
             try:
                 response = await self._client.post(
-                    self.url, content=body, headers=self._headers(body, delivery))
+                    self.url, content=body, headers=self._headers(body, delivery)
+                )
             except httpx.HTTPError as e:
                 error = DeliveryError(f"webhook: {type(e).__name__}: {e}")
                 error.__cause__ = e
@@ -93,8 +106,11 @@ class WebhookNotifier:
                     return Receipt()
                 error = _failure(response)
             # Only blips are retried here; a stated wait or a refusal goes to the outbox.
-            if isinstance(error, PermanentDeliveryError) or error.retry_after is not None \
-                    or attempt == self._quick:
+            if (
+                isinstance(error, PermanentDeliveryError)
+                or error.retry_after is not None
+                or attempt == self._quick
+            ):
                 raise error
             await asyncio.sleep(self._delay * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover

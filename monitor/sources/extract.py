@@ -24,8 +24,11 @@ from monitor.sources.noise import strip_noise, strip_site_suffix
 from monitor.sources.text import normalise_space
 
 MIN_TEXT_CHARS = 200  # below this the "article" is a teaser or an error page; use the summary
-_DATE_PARAMS = {"extensive_search": True, "original_date": True,
-                "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+_DATE_PARAMS = {
+    "extensive_search": True,
+    "original_date": True,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
 
 # trafilatura logs every page it cannot extract at WARNING/ERROR; we record that as data
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -48,8 +51,14 @@ def extract_page(html: bytes | str, *, url: str) -> tuple[PageContent | None, st
         return None, "empty page"
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, favor_precision=True, include_comments=False,
-            include_tables=False, include_images=False, include_links=False,
+            html,
+            url=url,
+            with_metadata=True,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
             date_extraction_params=_DATE_PARAMS,
         )
     except (ValueError, TypeError, ParserError) as e:  # malformed markup deep inside lxml
@@ -124,7 +133,5 @@ def _page_hints(html: bytes | str) -> tuple[str | None, frozenset[str]]:
     except (ParserError, ValueError):
         return None, frozenset()
     lang = root.get("lang") or root.get("xml:lang")
-    captions = frozenset(
-        normalise_space(el.text_content()) for el in root.iter("figcaption")
-    )
+    captions = frozenset(normalise_space(el.text_content()) for el in root.iter("figcaption"))
     return lang, captions

@@ -57,8 +57,9 @@ class Fetcher:
         self.allow_hosts: set[str] = set(settings.allow_hosts)
         limits = httpx.Limits(max_connections=settings.concurrency)
         if transport is None:  # re-check addresses when connecting (DNS rebinding)
-            transport = guarded_transport(allow_private=settings.allow_private,
-                                          allow_hosts=self.allow_hosts, limits=limits)
+            transport = guarded_transport(
+                allow_private=settings.allow_private, allow_hosts=self.allow_hosts, limits=limits
+            )
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout,
@@ -128,13 +129,19 @@ class Fetcher:
                 current = str(httpx.URL(current).join(resp_headers["location"]))
                 continue
             if status == 304:
-                return FetchResult(url=url, final_url=current, status=304, body=b"",
-                                   headers=resp_headers)
+                return FetchResult(
+                    url=url, final_url=current, status=304, body=b"", headers=resp_headers
+                )
             if status >= 400:
-                raise FetchError(f"{current}: HTTP {status}", reason=f"http_{status}",
-                                 status=status, retry_after=resp_headers.get("retry-after"))
-            return FetchResult(url=url, final_url=current, status=status, body=body,
-                               headers=resp_headers)
+                raise FetchError(
+                    f"{current}: HTTP {status}",
+                    reason=f"http_{status}",
+                    status=status,
+                    retry_after=resp_headers.get("retry-after"),
+                )
+            return FetchResult(
+                url=url, final_url=current, status=status, body=body, headers=resp_headers
+            )
 
     async def _get_once(
         self, url: str, headers: dict[str, str]

@@ -70,36 +70,53 @@ def _allowed(host: str, port: int, allow_hosts: set[str]) -> bool:
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """httpcore network backend that resolves, checks, then connects to the checked address."""
 
-    def __init__(self, *, allow_private: bool = False, allow_hosts: Iterable[str] = (),
-                 inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        allow_private: bool = False,
+        allow_hosts: Iterable[str] = (),
+        inner: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
         self._allow_private = allow_private
         # a live set: the Fetcher may allow more hosts after construction (demo server)
         self.allow_hosts = allow_hosts if isinstance(allow_hosts, set) else set(allow_hosts)
         self._inner = inner or httpcore.AnyIOBackend()
 
     async def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None,
-        local_address: str | None = None, socket_options: Iterable[Any] | None = None,
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         if self._allow_private or _allowed(host, port, self.allow_hosts):
-            return await self._inner.connect_tcp(host, port, timeout=timeout,
-                                                 local_address=local_address,
-                                                 socket_options=socket_options)
+            return await self._inner.connect_tcp(
+                host,
+                port,
+                timeout=timeout,
+                local_address=local_address,
+                socket_options=socket_options,
+            )
         addresses = await _public_addresses(host, port)
         error: Exception | None = None
         for address in addresses:  # like happy eyeballs, minus the racing
             try:
-                return await self._inner.connect_tcp(address, port, timeout=timeout,
-                                                     local_address=local_address,
-                                                     socket_options=socket_options)
+                return await self._inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
                 error = e
         assert error is not None  # _public_addresses never returns an empty list
         raise error
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable[Any] | None = None
-                                  ) -> httpcore.AsyncNetworkStream:
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
         raise BlockedURLError(f"refused unix socket {path}")
 
     async def sleep(self, seconds: float) -> None:
@@ -114,19 +131,22 @@ async def _public_addresses(host: str, port: int) -> list[str]:
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     for address in addresses:
         if not is_public_address(address):
-            raise BlockedURLError(f"refused non-public address {address} for host {host} "
-                                  "(at connect time)")
+            raise BlockedURLError(
+                f"refused non-public address {address} for host {host} (at connect time)"
+            )
     if not addresses:
         raise httpcore.ConnectError(f"no address for {host}")
     return addresses
 
 
-def guarded_transport(*, allow_private: bool, allow_hosts: Iterable[str],
-                      limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+def guarded_transport(
+    *, allow_private: bool, allow_hosts: Iterable[str], limits: httpx.Limits
+) -> httpx.AsyncHTTPTransport:
     """httpx's default transport with `GuardedBackend` underneath."""
     transport = httpx.AsyncHTTPTransport(limits=limits)
     # httpx offers no public hook for httpcore's network backend; the pool reads this
     # attribute for every new connection (httpcore 1.x).
     transport._pool._network_backend = GuardedBackend(  # type: ignore[attr-defined]
-        allow_private=allow_private, allow_hosts=allow_hosts)
+        allow_private=allow_private, allow_hosts=allow_hosts
+    )
     return transport

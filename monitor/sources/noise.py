@@ -12,11 +12,20 @@ import re
 
 _LINE_PATTERNS = [
     # links out and navigation between articles
-    r"source\s*(link|:)?", r"lien source", r"source\s*:\s*\S+",
-    r"(read|see) (more|also)\b.*", r"related( articles?| stories)?\s*:.*", r"more on this\b.*",
-    r"lire (aussi|également|la suite)\b.*", r"à lire (aussi|également)\b.*", r"voir aussi\b.*",
-    r"(previous|next) (article|post|story)\b.*", r"article (précédent|suivant)\b.*",
-    r"(continue|keep) reading\b.*", r"click here\b.*", r"cliquez ici\b.*",
+    r"source\s*(link|:)?",
+    r"lien source",
+    r"source\s*:\s*\S+",
+    r"(read|see) (more|also)\b.*",
+    r"related( articles?| stories)?\s*:.*",
+    r"more on this\b.*",
+    r"lire (aussi|également|la suite)\b.*",
+    r"à lire (aussi|également)\b.*",
+    r"voir aussi\b.*",
+    r"(previous|next) (article|post|story)\b.*",
+    r"article (précédent|suivant)\b.*",
+    r"(continue|keep) reading\b.*",
+    r"click here\b.*",
+    r"cliquez ici\b.*",
     # share widgets
     r"(share|partager|tweet|email)( (this|on|sur|par|cet article)\b.*)?",
     r"(share|partager) (on|sur) (x|twitter|facebook|linkedin|whatsapp)\b.*",
@@ -24,7 +33,8 @@ _LINE_PATTERNS = [
     r"( ?[|·•/] ?(facebook|twitter|linkedin|whatsapp|x|email|e-mail|copy link|copier le lien))+",
     # images and credits
     r"(photo|image|illustration|crédit|credit|picture|photograph)\s*(:|©|credit\b).*",
-    r"©.*", r"\(?(photo|image)\s*(by|de|par)\b.*",
+    r"©.*",
+    r"\(?(photo|image)\s*(by|de|par)\b.*",
     # cookie banners and newsletters
     # a banner sentence is short; an article paragraph *about* cookie banners is kept
     r"(?=.{0,300}$).*\b(we use cookies|nous utilisons des cookies)\b.*",
@@ -72,8 +82,9 @@ def _fold(s: str) -> str:
 
 # Separators between a headline and the site name in <title>/og:title ("X | CBC News").
 _TITLE_SEP = re.compile(r"\s+(?:\||·|•|\*|::|–|—|-)\s+")
-_DOMAINISH = re.compile(r"^[\w.-]+\.(?:com|net|org|ca|fr|co\.uk|uk|be|ch|eu|io|info|news)$",
-                        re.IGNORECASE)
+_DOMAINISH = re.compile(
+    r"^[\w.-]+\.(?:com|net|org|ca|fr|co\.uk|uk|be|ch|eu|io|info|news)$", re.IGNORECASE
+)
 _BYLINE = re.compile(r"^(?:by|par)\s+\S.{0,60}$", re.IGNORECASE)
 
 

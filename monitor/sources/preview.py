@@ -13,22 +13,28 @@ from monitor.sources.feeds import parse_feed
 from monitor.sources.http import Fetcher
 
 
-async def preview_feed(settings: Settings, url: str, *, lang: str | None, now: datetime,
-                       limit: int = 20) -> list[Article]:
+async def preview_feed(
+    settings: Settings, url: str, *, lang: str | None, now: datetime, limit: int = 20
+) -> list[Article]:
     """Articles that polling `url` would store (newest `limit` items)."""
     async with Fetcher(settings.fetch) as fetcher:
         result = await fetcher.get(url)
-        parsed = parse_feed(result.body, feed_name="check", base_url=result.final_url,
-                            content_type=result.headers.get("content-type"),
-                            default_lang=lang, now=now, max_items=limit)
+        parsed = parse_feed(
+            result.body,
+            feed_name="check",
+            base_url=result.final_url,
+            content_type=result.headers.get("content-type"),
+            default_lang=lang,
+            now=now,
+            max_items=limit,
+        )
 
         async def one(item: FeedItem) -> Article:
             page: PageContent | None = None
             failure = None
             try:
                 got = await fetcher.get(item.url)
-                page, failure = await asyncio.to_thread(extract_page, got.body,
-                                                        url=got.final_url)
+                page, failure = await asyncio.to_thread(extract_page, got.body, url=got.final_url)
             except FetchError as e:
                 failure = f"{e.reason}: {e}"
             return build_article(item, page, source="check", now=now, failure=failure)

@@ -12,10 +12,38 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "xtor", "ga_")
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-        "_hsenc", "_hsmi", "mkt_tok", "ref", "ref_src", "ref_url", "cmpid", "ito", "ns_mchannel",
-        "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "sr_share", "spm", "ocid",
-        "xtor", "origin", "rss", "src", "share", "taid", "smid", "guccounter",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "ito",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "sr_share",
+        "spm",
+        "ocid",
+        "xtor",
+        "origin",
+        "rss",
+        "src",
+        "share",
+        "taid",
+        "smid",
+        "guccounter",
     }
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -33,9 +61,7 @@ def canonical_url(url: str) -> str:
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
     query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_tracking(k)
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
     ]
     path = parts.path or "/"
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))

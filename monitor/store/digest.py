@@ -66,8 +66,19 @@ class DigestDelivery:
 
 
 _COLS = ", ".join(
-    ("id", "idempotency_key", "recipient", "status", "attempts", "next_attempt", "last_error",
-     "external_id", "created_at", "sent_at"))
+    (
+        "id",
+        "idempotency_key",
+        "recipient",
+        "status",
+        "attempts",
+        "next_attempt",
+        "last_error",
+        "external_id",
+        "created_at",
+        "sent_at",
+    )
+)
 
 
 def _languages(raw: str | None) -> tuple[str, ...]:
@@ -80,12 +91,17 @@ def _languages(raw: str | None) -> tuple[str, ...]:
 
 def _story(r: dict[str, Any]) -> Story:
     return Story(
-        id=r["id"], first_seen=r["first_seen"], last_seen=r["last_seen"], title=r["title"],
+        id=r["id"],
+        first_seen=r["first_seen"],
+        last_seen=r["last_seen"],
+        title=r["title"],
         languages=_languages(r["languages"]),
         representative_article_id=r["representative_article_id"] or 0,
-        label=r["label"], score=float(r["score"]),
+        label=r["label"],
+        score=float(r["score"]),
         fields=EventFields(**{k: r[k] for k in _FIELDS}),
-        source_count=r["source_count"], version=r["version"],
+        source_count=r["source_count"],
+        version=r["version"],
     )
 
 
@@ -111,7 +127,8 @@ class DigestRepo:
                   SELECT 1 FROM articles a WHERE a.story_id = s.id
                   AND {_ARTICLE_TIME} >= julianday(?) AND {_ARTICLE_TIME} < julianday(?))
                 ORDER BY s.id""",
-            [*labels, stamp(start), stamp(end)])
+            [*labels, stamp(start), stamp(end)],
+        )
         cols = [c[0] for c in cur.description]
         stories = [_story(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
         return [(s, self._sources(s.id, end)) for s in stories]
@@ -120,16 +137,22 @@ class DigestRepo:
         cur = self._db.execute(
             f"""SELECT a.source, a.lang, a.url, a.title, coalesce(a.published, a.fetched)
                 FROM articles a WHERE a.story_id = ? AND {_ARTICLE_TIME} < julianday(?)
-                ORDER BY {_ARTICLE_TIME}, a.id""", [story_id, stamp(end)])
-        return [AlertSource(outlet=r[0], lang=r[1], url=r[2], title=r[3], published=r[4])
-                for r in cur.fetchall()]
+                ORDER BY {_ARTICLE_TIME}, a.id""",
+            [story_id, stamp(end)],
+        )
+        return [
+            AlertSource(outlet=r[0], lang=r[1], url=r[2], title=r[3], published=r[4])
+            for r in cur.fetchall()
+        ]
 
     # -- deliveries ---------------------------------------------------------------
 
     def _rows(self, where: str, args: Sequence[Any]) -> list[DigestDelivery]:
         cur = self._db.execute(
             f"SELECT {_COLS} FROM deliveries WHERE kind = ? AND channel = ? AND ({where}) "
-            "ORDER BY id", [KIND, CHANNEL, *args])
+            "ORDER BY id",
+            [KIND, CHANNEL, *args],
+        )
         names = [c[0] for c in cur.description]
         return [DigestDelivery(**dict(zip(names, r, strict=True))) for r in cur.fetchall()]
 
@@ -142,7 +165,8 @@ class DigestRepo:
                 cur = self._db.execute(
                     """INSERT OR IGNORE INTO deliveries (idempotency_key, kind, channel,
                          recipient, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)""",
-                    [digest_key(day, recipient), KIND, CHANNEL, recipient, stamp(now)])
+                    [digest_key(day, recipient), KIND, CHANNEL, recipient, stamp(now)],
+                )
                 created += cur.rowcount
         return created
 
@@ -156,7 +180,9 @@ class DigestRepo:
         t = stamp(now)
         return self._rows(
             "(status = 'pending' AND (next_attempt IS NULL OR next_attempt <= ?)) "
-            "OR (status = 'sending' AND next_attempt <= ?)", [t, t])
+            "OR (status = 'sending' AND next_attempt <= ?)",
+            [t, t],
+        )
 
     def claim(self, row: DigestDelivery, *, now: datetime, lease_until: datetime) -> bool:
         """Move `row` to `sending` unless another process changed it since it was read."""
@@ -165,7 +191,8 @@ class DigestRepo:
                  next_attempt = ? WHERE id = ? AND status = ? AND attempts = ?
                  AND status IN ('pending', 'sending')
                  AND (status = 'pending' OR next_attempt <= ?)""",
-            [stamp(lease_until), row.id, row.status, row.attempts, stamp(now)])
+            [stamp(lease_until), row.id, row.status, row.attempts, stamp(now)],
+        )
         return cur.rowcount == 1
 
     def mark_sent(self, delivery_id: int, *, message_id: str, now: datetime) -> None:
@@ -173,16 +200,21 @@ class DigestRepo:
         self._db.execute(
             """UPDATE deliveries SET status = 'sent', external_id = ?, sent_at = ?,
                  next_attempt = NULL, last_error = NULL WHERE id = ?""",
-            [message_id, stamp(now), delivery_id])
+            [message_id, stamp(now), delivery_id],
+        )
 
     def retry_later(self, delivery_id: int, *, error: str, at: datetime) -> None:
         """Back to pending with the error kept; due again at `at`."""
         self._db.execute(
             "UPDATE deliveries SET status = 'pending', last_error = ?, next_attempt = ? "
-            "WHERE id = ?", [error, stamp(at), delivery_id])
+            "WHERE id = ?",
+            [error, stamp(at), delivery_id],
+        )
 
     def finish(self, delivery_id: int, *, error: str) -> None:
         """Give up on a row for good (too many attempts, or too old to be useful)."""
         self._db.execute(
             "UPDATE deliveries SET status = 'dead', last_error = ?, next_attempt = NULL "
-            "WHERE id = ?", [error, delivery_id])
+            "WHERE id = ?",
+            [error, delivery_id],
+        )

@@ -45,8 +45,10 @@ class OpsRepo:
 
     def feed_rows(self) -> list[dict[str, Any]]:
         """Polling state of every feed the store knows."""
-        cols = ("name, enabled, last_polled, last_status, error_count, first_error_at, "
-                "last_error, next_poll, disabled_reason, interval_s")
+        cols = (
+            "name, enabled, last_polled, last_status, error_count, first_error_at, "
+            "last_error, next_poll, disabled_reason, interval_s"
+        )
         cur = self._db.execute(f"SELECT {cols} FROM feeds ORDER BY name")
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

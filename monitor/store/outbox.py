@@ -71,8 +71,9 @@ class AlertRepo:
         rows = list(self._db["alerts"].rows_where("id = ?", [alert_id]))
         return AlertRow(**rows[0]) if rows else None
 
-    def save(self, *, alert_id: str, story_id: int, label: str, version: int, payload: str,
-             now: datetime) -> None:
+    def save(
+        self, *, alert_id: str, story_id: int, label: str, version: int, payload: str, now: datetime
+    ) -> None:
         """Insert or replace the payload of `alert_id` (created_at is kept)."""
         self._db.execute(
             """INSERT INTO alerts (id, story_id, label, version, payload, created_at, updated_at)
@@ -80,10 +81,12 @@ class AlertRepo:
                ON CONFLICT(id) DO UPDATE SET label = excluded.label,
                  version = excluded.version, payload = excluded.payload,
                  updated_at = excluded.updated_at""",
-            [alert_id, story_id, label, version, payload, stamp(now), stamp(now)])
+            [alert_id, story_id, label, version, payload, stamp(now), stamp(now)],
+        )
 
-    def recent(self, *, since: str | None = None, labels: Sequence[str] | None = None,
-               limit: int = 50) -> list[AlertRow]:
+    def recent(
+        self, *, since: str | None = None, labels: Sequence[str] | None = None, limit: int = 50
+    ) -> list[AlertRow]:
         """Alerts updated at or after `since` (ISO string), newest first."""
         where, args = ["1 = 1"], []
         if since:
@@ -94,7 +97,9 @@ class AlertRepo:
             args.extend(labels)
         rows = self._db.execute(
             f"SELECT * FROM alerts WHERE {' AND '.join(where)} "
-            "ORDER BY updated_at DESC, id DESC LIMIT ?", [*args, limit])
+            "ORDER BY updated_at DESC, id DESC LIMIT ?",
+            [*args, limit],
+        )
         cols = [c[0] for c in rows.description]
         return [AlertRow(**dict(zip(cols, r, strict=True))) for r in rows.fetchall()]
 
@@ -110,8 +115,9 @@ class DeliveryRepo:
         cols = [c[0] for c in cur.description]
         return [DeliveryRow(**dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
 
-    def enqueue(self, *, alert_id: str, version: int, targets: Iterable[tuple[str, str]],
-                now: datetime) -> int:
+    def enqueue(
+        self, *, alert_id: str, version: int, targets: Iterable[tuple[str, str]], now: datetime
+    ) -> int:
         """Ask for `version` of `alert_id` to reach each (channel, recipient).
 
         New rows start pending. Known rows are raised to `version` (never lowered);
@@ -136,13 +142,20 @@ class DeliveryRepo:
                                              THEN excluded.next_attempt
                                              ELSE deliveries.next_attempt END
                        WHERE excluded.alert_version > deliveries.alert_version""",
-                    [delivery_key(alert_id, channel, recipient), alert_id, channel, recipient,
-                     version, stamp(now), stamp(now)])
+                    [
+                        delivery_key(alert_id, channel, recipient),
+                        alert_id,
+                        channel,
+                        recipient,
+                        version,
+                        stamp(now),
+                        stamp(now),
+                    ],
+                )
                 changed += cur.rowcount
         return changed
 
-    def due(self, now: datetime, *, channels: Sequence[str], limit: int = 500
-            ) -> list[DeliveryRow]:
+    def due(self, now: datetime, *, channels: Sequence[str], limit: int = 500) -> list[DeliveryRow]:
         """Rows to work on now: pending and due, or `sending` with an expired lease."""
         if not channels:
             return []
@@ -151,7 +164,9 @@ class DeliveryRepo:
             f"""SELECT * FROM deliveries WHERE channel IN ({marks}) AND (
                   (status = 'pending' AND (next_attempt IS NULL OR next_attempt <= ?))
                   OR (status = 'sending' AND next_attempt <= ?))
-                ORDER BY id LIMIT ?""", [*channels, stamp(now), stamp(now), limit])
+                ORDER BY id LIMIT ?""",
+            [*channels, stamp(now), stamp(now), limit],
+        )
 
     def claim(self, row: DeliveryRow, *, now: datetime, lease_until: datetime) -> bool:
         """Move `row` to `sending` (committed) unless someone else changed it meanwhile."""
@@ -159,42 +174,52 @@ class DeliveryRepo:
             """UPDATE deliveries SET status = 'sending', attempts = attempts + 1,
                  next_attempt = ? WHERE id = ? AND status = ? AND attempts = ?
                  AND (next_attempt IS NULL OR next_attempt <= ?)""",
-            [stamp(lease_until), row.id, row.status, row.attempts, stamp(now)])
+            [stamp(lease_until), row.id, row.status, row.attempts, stamp(now)],
+        )
         return cur.rowcount == 1
 
-    def mark_sent(self, delivery_id: int, *, version: int, external_id: str | None,
-                  now: datetime) -> None:
+    def mark_sent(
+        self, delivery_id: int, *, version: int, external_id: str | None, now: datetime
+    ) -> None:
         """The channel acknowledged `version`; pending again if a newer one arrived meanwhile."""
         self._db.execute(
             """UPDATE deliveries SET sent_version = ?, external_id = coalesce(?, external_id),
                  status = CASE WHEN alert_version > ? THEN 'pending' ELSE 'sent' END,
                  attempts = 0, next_attempt = NULL, last_error = NULL, sent_at = ?
-               WHERE id = ?""", [version, external_id, version, stamp(now), delivery_id])
+               WHERE id = ?""",
+            [version, external_id, version, stamp(now), delivery_id],
+        )
 
     def retry_later(self, delivery_id: int, *, error: str, at: datetime) -> None:
         """Back to pending, due again `at`."""
         self._db.execute(
             "UPDATE deliveries SET status = 'pending', last_error = ?, next_attempt = ? "
-            "WHERE id = ?", [error, stamp(at), delivery_id])
+            "WHERE id = ?",
+            [error, stamp(at), delivery_id],
+        )
 
     def postpone(self, delivery_id: int, *, until: str) -> None:
         """Not before `until` (ISO), without counting an attempt (the channel asked to wait)."""
         self._db.execute(
             "UPDATE deliveries SET next_attempt = max(coalesce(next_attempt, ''), ?) "
-            "WHERE id = ? AND status = 'pending'", [until, delivery_id])
+            "WHERE id = ? AND status = 'pending'",
+            [until, delivery_id],
+        )
 
     def finish(self, delivery_id: int, *, status: str, error: str) -> None:
         """End a row for good: `dead` (failed) or `cancelled` (no longer wanted)."""
         self._db.execute(
             "UPDATE deliveries SET status = ?, last_error = ?, next_attempt = NULL WHERE id = ?",
-            [status, error, delivery_id])
+            [status, error, delivery_id],
+        )
 
     def cancel_recipient(self, channel: str, recipient: str, reason: str) -> int:
         """Cancel every unfinished row of one recipient (unsubscribed, paused, gone)."""
         cur = self._db.execute(
             "UPDATE deliveries SET status = 'cancelled', last_error = ?, next_attempt = NULL "
             "WHERE channel = ? AND recipient = ? AND status IN ('pending', 'sending')",
-            [reason, channel, recipient])
+            [reason, channel, recipient],
+        )
         return cur.rowcount
 
     def next_due(self, *, channels: Sequence[str]) -> str | None:
@@ -205,7 +230,8 @@ class DeliveryRepo:
         row = self._db.execute(
             f"SELECT min(coalesce(next_attempt, created_at)) FROM deliveries "
             f"WHERE channel IN ({marks}) AND status IN ('pending', 'sending')",
-            list(channels)).fetchone()
+            list(channels),
+        ).fetchone()
         return row[0] if row else None
 
     def get(self, delivery_id: int) -> DeliveryRow | None:

@@ -20,15 +20,21 @@ def store_stats(db: Database) -> dict[str, Any]:
         "feeds": one("SELECT count(*) FROM feeds"),
         "feeds_failing": one("SELECT count(*) FROM feeds WHERE last_status = 'error'"),
         "articles": one("SELECT count(*) FROM articles"),
-        "articles_by_lang": dict(db.execute(
-            "SELECT coalesce(lang, '?'), count(*) FROM articles GROUP BY 1 ORDER BY 1"
-        ).fetchall()),
+        "articles_by_lang": dict(
+            db.execute(
+                "SELECT coalesce(lang, '?'), count(*) FROM articles GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        ),
         "classified": one("SELECT count(*) FROM classifications"),
-        "labels": dict(db.execute(
-            "SELECT label, count(*) FROM classifications GROUP BY 1 ORDER BY 1").fetchall()),
+        "labels": dict(
+            db.execute(
+                "SELECT label, count(*) FROM classifications GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        ),
         "stories": one("SELECT count(*) FROM stories"),
         "alerts": one("SELECT count(*) FROM alerts"),
         "deliveries_pending": one(
-            "SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')"),
+            "SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')"
+        ),
         "last_poll": db.execute("SELECT max(last_polled) FROM feeds").fetchone()[0],
     }

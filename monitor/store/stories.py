@@ -21,8 +21,18 @@ from monitor.models import AlertSource, EventFields, Label, Story
 
 _FIELDS = ("authority", "target", "action", "amount", "currency", "country", "law", "event_date")
 _STORY_COLS = (
-    "id", "first_seen", "last_seen", "title", "languages", "representative_article_id", "label",
-    "score", *_FIELDS, "source_count", "version", "updated_at",
+    "id",
+    "first_seen",
+    "last_seen",
+    "title",
+    "languages",
+    "representative_article_id",
+    "label",
+    "score",
+    *_FIELDS,
+    "source_count",
+    "version",
+    "updated_at",
 )
 
 
@@ -52,17 +62,24 @@ def _languages(raw: str | None) -> tuple[str, ...]:
 
 def _story(row: dict[str, Any]) -> Story:
     return Story(
-        id=row["id"], first_seen=row["first_seen"], last_seen=row["last_seen"],
-        title=row["title"], languages=_languages(row["languages"]),
-        representative_article_id=row["representative_article_id"] or 0, label=row["label"],
-        score=float(row["score"]), fields=EventFields(**{k: row[k] for k in _FIELDS}),
-        source_count=row["source_count"], version=row["version"],
+        id=row["id"],
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
+        title=row["title"],
+        languages=_languages(row["languages"]),
+        representative_article_id=row["representative_article_id"] or 0,
+        label=row["label"],
+        score=float(row["score"]),
+        fields=EventFields(**{k: row[k] for k in _FIELDS}),
+        source_count=row["source_count"],
+        version=row["version"],
     )
 
 
 # Stories that received an article at or after the parameter (fetch time, ISO-8601 UTC).
-_ARRIVED_SINCE = ("SELECT DISTINCT story_id FROM articles "
-                  "WHERE fetched >= ? AND story_id IS NOT NULL")
+_ARRIVED_SINCE = (
+    "SELECT DISTINCT story_id FROM articles WHERE fetched >= ? AND story_id IS NOT NULL"
+)
 
 
 class StoryRepo:
@@ -75,31 +92,45 @@ class StoryRepo:
         """Insert or update `story` (the clusterer chooses ids; one writer per store)."""
         f = story.fields
         values = [
-            story.id, story.first_seen, story.last_seen, story.title, ",".join(story.languages),
-            story.representative_article_id or None, story.label, story.score,
-            *(getattr(f, k) for k in _FIELDS), story.source_count, story.version,
+            story.id,
+            story.first_seen,
+            story.last_seen,
+            story.title,
+            ",".join(story.languages),
+            story.representative_article_id or None,
+            story.label,
+            story.score,
+            *(getattr(f, k) for k in _FIELDS),
+            story.source_count,
+            story.version,
             now.astimezone(UTC).isoformat(timespec="milliseconds"),
         ]
         updates = ", ".join(f"{c} = excluded.{c}" for c in _STORY_COLS[1:])
         self._db.execute(
             f"INSERT INTO stories ({', '.join(_STORY_COLS)}) "
             f"VALUES ({', '.join('?' for _ in _STORY_COLS)}) "
-            f"ON CONFLICT(id) DO UPDATE SET {updates}", values)
+            f"ON CONFLICT(id) DO UPDATE SET {updates}",
+            values,
+        )
 
     def attach(self, article_id: int, story_id: int, duplicate_of: int | None) -> None:
         """Record that `article_id` tells story `story_id` (and copies `duplicate_of`)."""
-        self._db.execute("UPDATE articles SET story_id = ?, duplicate_of = ? WHERE id = ?",
-                         [story_id, duplicate_of, article_id])
+        self._db.execute(
+            "UPDATE articles SET story_id = ?, duplicate_of = ? WHERE id = ?",
+            [story_id, duplicate_of, article_id],
+        )
 
     def save_vector(self, article_id: int, model: str, vector: bytes) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO article_vectors (article_id, model, vector) VALUES (?, ?, ?)",
-            [article_id, model, vector])
+            [article_id, model, vector],
+        )
 
     def save_signature(self, article_id: int, signature: bytes) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO article_signatures (article_id, minhash) VALUES (?, ?)",
-            [article_id, signature])
+            [article_id, signature],
+        )
 
     def get(self, story_id: int) -> Story | None:
         cur = self._db.execute("SELECT * FROM stories WHERE id = ?", [story_id])
@@ -115,7 +146,8 @@ class StoryRepo:
         today is recent for the clusterer.
         """
         cur = self._db.execute(
-            f"SELECT * FROM stories WHERE id IN ({_ARRIVED_SINCE}) ORDER BY id", [since[:19]])
+            f"SELECT * FROM stories WHERE id IN ({_ARRIVED_SINCE}) ORDER BY id", [since[:19]]
+        )
         cols = [c[0] for c in cur.description]
         return [_story(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
 
@@ -140,12 +172,25 @@ class StoryRepo:
                 LEFT JOIN classifications c ON c.article_id = a.id
                 WHERE st.id IN ({_ARRIVED_SINCE})
                 ORDER BY coalesce(a.published, a.fetched), a.id""",
-            [model, since[:19]])
+            [model, since[:19]],
+        )
         return [
-            MemberRow(article_id=r[0], story_id=r[1], title=r[2], text=r[3], lang=r[4],
-                      source=r[5], published=r[6], fetched=r[7], duplicate_of=r[8],
-                      vector=r[9], signature=r[10], label=r[11], score=float(r[12]),
-                      fields=EventFields(**dict(zip(_FIELDS, r[13:], strict=True))))
+            MemberRow(
+                article_id=r[0],
+                story_id=r[1],
+                title=r[2],
+                text=r[3],
+                lang=r[4],
+                source=r[5],
+                published=r[6],
+                fetched=r[7],
+                duplicate_of=r[8],
+                vector=r[9],
+                signature=r[10],
+                label=r[11],
+                score=float(r[12]),
+                fields=EventFields(**dict(zip(_FIELDS, r[13:], strict=True))),
+            )
             for r in cur.fetchall()
         ]
 
@@ -153,12 +198,17 @@ class StoryRepo:
         """The articles of a story as alert sources, oldest first."""
         cur = self._db.execute(
             """SELECT source, lang, url, title, published FROM articles WHERE story_id = ?
-               ORDER BY coalesce(published, fetched), id""", [story_id])
-        return [AlertSource(outlet=r[0], lang=r[1], url=r[2], title=r[3], published=r[4])
-                for r in cur.fetchall()]
+               ORDER BY coalesce(published, fetched), id""",
+            [story_id],
+        )
+        return [
+            AlertSource(outlet=r[0], lang=r[1], url=r[2], title=r[3], published=r[4])
+            for r in cur.fetchall()
+        ]
 
     def of_article(self, article_id: int) -> tuple[int | None, int | None]:
         """(story_id, duplicate_of) of an article; (None, None) when unassigned or unknown."""
         row = self._db.execute(
-            "SELECT story_id, duplicate_of FROM articles WHERE id = ?", [article_id]).fetchone()
+            "SELECT story_id, duplicate_of FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
         return (row[0], row[1]) if row else (None, None)

@@ -38,10 +38,16 @@ class Subscriber:
 
 def _subscriber(row: dict[str, Any]) -> Subscriber:
     return Subscriber(
-        chat_id=row["chat_id"], username=row["username"], active=bool(row["active"]),
-        paused=bool(row["paused"]), filters=json.loads(row["filters"] or "{}"),
-        lang=row["lang"], created_at=row["created_at"], updated_at=row["updated_at"],
-        deactivated_reason=row["deactivated_reason"])
+        chat_id=row["chat_id"],
+        username=row["username"],
+        active=bool(row["active"]),
+        paused=bool(row["paused"]),
+        filters=json.loads(row["filters"] or "{}"),
+        lang=row["lang"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        deactivated_reason=row["deactivated_reason"],
+    )
 
 
 class SubscriberRepo:
@@ -54,8 +60,15 @@ class SubscriberRepo:
         rows = list(self._db["subscribers"].rows_where("chat_id = ?", [chat_id]))
         return _subscriber(rows[0]) if rows else None
 
-    def subscribe(self, chat_id: int, *, username: str | None, lang: str | None,
-                  now: datetime, filters: dict[str, Any] | None = None) -> Subscriber:
+    def subscribe(
+        self,
+        chat_id: int,
+        *,
+        username: str | None,
+        lang: str | None,
+        now: datetime,
+        filters: dict[str, Any] | None = None,
+    ) -> Subscriber:
         """Activate `chat_id` (creating it if new); replace its filters when given."""
         encoded = json.dumps(filters or {}, sort_keys=True, ensure_ascii=False)
         self._db.execute(
@@ -68,7 +81,8 @@ class SubscriberRepo:
                  lang = coalesce(excluded.lang, subscribers.lang),
                  filters = CASE WHEN ? THEN excluded.filters ELSE subscribers.filters END,
                  updated_at = excluded.updated_at""",
-            [chat_id, username, encoded, lang, stamp(now), stamp(now), filters is not None])
+            [chat_id, username, encoded, lang, stamp(now), stamp(now), filters is not None],
+        )
         found = self.get(chat_id)
         assert found is not None  # just written
         return found
@@ -77,24 +91,32 @@ class SubscriberRepo:
         """Pause or resume an active subscriber; False when there is none."""
         cur = self._db.execute(
             "UPDATE subscribers SET paused = ?, updated_at = ? WHERE chat_id = ? AND active = 1",
-            [int(paused), stamp(now), chat_id])
+            [int(paused), stamp(now), chat_id],
+        )
         return cur.rowcount == 1
 
     def deactivate(self, chat_id: int, reason: str, *, now: datetime) -> bool:
         """Stop sending to `chat_id`, keeping why (unsubscribed, blocked the bot...)."""
         cur = self._db.execute(
             "UPDATE subscribers SET active = 0, deactivated_reason = ?, updated_at = ? "
-            "WHERE chat_id = ? AND active = 1", [reason, stamp(now), chat_id])
+            "WHERE chat_id = ? AND active = 1",
+            [reason, stamp(now), chat_id],
+        )
         return cur.rowcount == 1
 
     def receiving(self) -> list[Subscriber]:
         """Active, non-paused subscribers, by chat id."""
-        return [_subscriber(r) for r in self._db["subscribers"].rows_where(
-            "active = 1 AND paused = 0", order_by="chat_id")]
+        return [
+            _subscriber(r)
+            for r in self._db["subscribers"].rows_where(
+                "active = 1 AND paused = 0", order_by="chat_id"
+            )
+        ]
 
     def counts(self) -> dict[str, int]:
         """Subscribers by state: active, paused, inactive."""
         row = self._db.execute(
             "SELECT sum(active = 1 AND paused = 0), sum(active = 1 AND paused = 1), "
-            "sum(active = 0) FROM subscribers").fetchone()
+            "sum(active = 0) FROM subscribers"
+        ).fetchone()
         return {"active": row[0] or 0, "paused": row[1] or 0, "inactive": row[2] or 0}

@@ -155,9 +155,11 @@ def test_title_and_lead() -> None:
 
 def test_enforcement_needs_an_authority(use_encoder: UniversalSentenceEncoder) -> None:
     # The same sanction-worded article, with and without a public authority found in it.
-    no_authority = Classifier(use_encoder, Head.load(),
-                              extract=lambda t, x, lang: EventFields(target="Clearview AI",
-                                                                      action="fine"))
+    no_authority = Classifier(
+        use_encoder,
+        Head.load(),
+        extract=lambda t, x, lang: EventFields(target="Clearview AI", action="fine"),
+    )
     [v] = no_authority.classify([ICO_EN])
     assert (v.label, v.fields) == ("other", EventFields())
     assert 0.0 <= v.score < 0.5  # 1 - P(enforcement), and the head was sure it was one
@@ -167,10 +169,13 @@ def test_enforcement_needs_an_authority(use_encoder: UniversalSentenceEncoder) -
 
 
 def test_an_investigation_reports_no_amount(classifier: Classifier) -> None:
-    doc = Doc(title="Brussels opens antitrust probe into Google's ad tech business",
-              text="The European Commission opened formal proceedings on Tuesday into whether "
-              "Google abused its dominance in online advertising, four years after fining it "
-              "€1.49bn over AdSense.", lang="en")
+    doc = Doc(
+        title="Brussels opens antitrust probe into Google's ad tech business",
+        text="The European Commission opened formal proceedings on Tuesday into whether "
+        "Google abused its dominance in online advertising, four years after fining it "
+        "€1.49bn over AdSense.",
+        lang="en",
+    )
     [v] = classifier.classify([doc])
     assert v.label == "investigation"
     assert (v.fields.action, v.fields.amount, v.fields.currency) == (None, None, None)

@@ -37,30 +37,44 @@ def test_fold_lowercases_strips_accents_and_punctuation() -> None:
 
 def test_shingles_are_word_trigrams_of_folded_text() -> None:
     assert dedup.shingles("La CNIL sanctionne Google.") == {
-        b"la cnil sanctionne", b"cnil sanctionne google"}
+        b"la cnil sanctionne",
+        b"cnil sanctionne google",
+    }
     assert dedup.shingles("Deux mots") == {b"deux mots"}
     assert dedup.shingles(" ,; ") == set()
 
 
 def test_strip_boilerplate_removes_dateline_credits_and_promo() -> None:
-    text = ("LONDON (CPA) — The regulator fined the company. It can appeal. "
-            "(Reporting by Helen Marsh; Editing by Paul Rennick)")
+    text = (
+        "LONDON (CPA) — The regulator fined the company. It can appeal. "
+        "(Reporting by Helen Marsh; Editing by Paul Rennick)"
+    )
     assert dedup.strip_boilerplate(text) == "The regulator fined the company. It can appeal."
-    promo = ("La CNIL a sanctionné Google. Cet article est issu du fil de l'Agence Presse "
-             "Continentale. Abonnez-vous à notre newsletter.")
+    promo = (
+        "La CNIL a sanctionné Google. Cet article est issu du fil de l'Agence Presse "
+        "Continentale. Abonnez-vous à notre newsletter."
+    )
     assert dedup.strip_boilerplate(promo) == "La CNIL a sanctionné Google."
     plain = "The ICO said the company had not complied (it had ignored two notices)."
     assert dedup.strip_boilerplate(plain) == plain
 
 
 def test_syndicated_copies_with_different_boilerplate_are_near_duplicates() -> None:
-    a = dedup.signature("UK fines Clearview AI £7.5m", f"LONDON (CPA) — {WIRE} "
-                        "(Reporting by Helen Marsh; Editing by Paul Rennick)", NUM_PERM)
-    b = dedup.signature("Clearview AI fined by UK data regulator", WIRE.replace(
-        "The company, which sells access to its search tool to law enforcement agencies, can "
-        "appeal the decision.", "Clearview has 28 days to appeal.")
+    a = dedup.signature(
+        "UK fines Clearview AI £7.5m",
+        f"LONDON (CPA) — {WIRE} (Reporting by Helen Marsh; Editing by Paul Rennick)",
+        NUM_PERM,
+    )
+    b = dedup.signature(
+        "Clearview AI fined by UK data regulator",
+        WIRE.replace(
+            "The company, which sells access to its search tool to law enforcement agencies, can "
+            "appeal the decision.",
+            "Clearview has 28 days to appeal.",
+        )
         + " This article was supplied by Continental Press Agency. Sign up to our newsletter.",
-        NUM_PERM)
+        NUM_PERM,
+    )
     other = dedup.signature("Marriott fined £18.4m", OTHER_EVENT, NUM_PERM)
     assert a is not None and b is not None and other is not None
     assert dedup.jaccard(a, b) >= 0.7

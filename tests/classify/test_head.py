@@ -24,9 +24,20 @@ from monitor.classify.train import (
 from monitor.errors import ModelError
 from monitor.models import LABELS
 
-COMPANIES = ("Arden Foods", "Belmont Telecom", "Corvid Bank", "Dunmore Air", "Elstree Media",
-             "Fairlight Energy", "Gresham Retail", "Harcourt Labs", "Ivel Insurance",
-             "Juniper Cloud", "Kestrel Games", "Lanark Motors")
+COMPANIES = (
+    "Arden Foods",
+    "Belmont Telecom",
+    "Corvid Bank",
+    "Dunmore Air",
+    "Elstree Media",
+    "Fairlight Energy",
+    "Gresham Retail",
+    "Harcourt Labs",
+    "Ivel Insurance",
+    "Juniper Cloud",
+    "Kestrel Games",
+    "Lanark Motors",
+)
 
 
 class KeywordEncoder:
@@ -52,19 +63,32 @@ class KeywordEncoder:
 
 def _examples(split: str, offset: int = 0) -> list[Example]:
     texts = {
-        "enforcement": ("Regulator fines {c} £{n}m over data breach",
-                        "The watchdog said {c} failed to protect customer records and must pay."),
-        "investigation": ("Regulator opens investigation into {c} over data use",
-                          "The authority said its investigation of {c} would take a year."),
-        "other": ("{c} reports {n}% rise in quarterly profit",
-                  "Shares in {c} rose after profit beat forecasts."),
+        "enforcement": (
+            "Regulator fines {c} £{n}m over data breach",
+            "The watchdog said {c} failed to protect customer records and must pay.",
+        ),
+        "investigation": (
+            "Regulator opens investigation into {c} over data use",
+            "The authority said its investigation of {c} would take a year.",
+        ),
+        "other": (
+            "{c} reports {n}% rise in quarterly profit",
+            "Shares in {c} rose after profit beat forecasts.",
+        ),
     }
     out = []
     for i, company in enumerate(COMPANIES[offset:] + COMPANIES[:offset]):
         for label, (title, text) in texts.items():
-            out.append(Example(id=f"{split}-{label}-{i}", lang="en" if i % 2 else "fr",
-                               split=split, title=title.format(c=company, n=i + 2),
-                               text=text.format(c=company), label=label))
+            out.append(
+                Example(
+                    id=f"{split}-{label}-{i}",
+                    lang="en" if i % 2 else "fr",
+                    split=split,
+                    title=title.format(c=company, n=i + 2),
+                    text=text.format(c=company),
+                    label=label,
+                )
+            )
     return out
 
 
@@ -92,8 +116,10 @@ def test_training_learns_the_synthetic_labels_and_records_what_it_used(
 def test_heldout_examples_are_never_trained_on(trained: tuple[KeywordEncoder, Head]) -> None:
     _, head = trained
     # Same training split, different (and mislabelled) held-out split: same weights.
-    flipped = [Example(id=e.id, lang=e.lang, split=e.split, title=e.title, text=e.text,
-                       label="other") for e in _examples("heldout", offset=3)]
+    flipped = [
+        Example(id=e.id, lang=e.lang, split=e.split, title=e.title, text=e.text, label="other")
+        for e in _examples("heldout", offset=3)
+    ]
     again = train(KeywordEncoder(), _examples("train") + flipped).head
     assert again.version == head.version
     assert again.meta.metrics["heldout"]["all"]["macro_f1"] < 0.5
@@ -124,8 +150,9 @@ def test_save_load_round_trip_without_pickle(
     loaded = Head.load(tmp_path / "heads" / "mine.npz")  # either file names the artifact
     assert loaded.version == head.version and loaded.meta == head.meta
     x = np.random.default_rng(0).normal(size=(4, 8 + len(FEATURE_NAMES)))
-    np.testing.assert_array_equal(loaded.probabilities(x[:, :8], x[:, 8:]),
-                                  head.probabilities(x[:, :8], x[:, 8:]))
+    np.testing.assert_array_equal(
+        loaded.probabilities(x[:, :8], x[:, 8:]), head.probabilities(x[:, :8], x[:, 8:])
+    )
 
 
 def test_head_refuses_another_encoder_or_cue_version(
@@ -166,9 +193,13 @@ def test_broken_artifacts_are_model_errors(
     with pytest.raises(ModelError, match="format 99"):
         Head.load(json_path)
     with pytest.raises(ModelError, match="temperature"):
-        Head(coef=head.coef, intercept=head.intercept,
-             meta=HeadMeta(encoder="x", encoder_version="", dim=8, n_cues=len(FEATURE_NAMES),
-                           temperature=0.0))
+        Head(
+            coef=head.coef,
+            intercept=head.intercept,
+            meta=HeadMeta(
+                encoder="x", encoder_version="", dim=8, n_cues=len(FEATURE_NAMES), temperature=0.0
+            ),
+        )
 
 
 def test_training_needs_every_label() -> None:
@@ -193,8 +224,10 @@ def test_shipped_head_loads_with_numpy_only() -> None:
 
 
 def test_scores_and_calibration_error() -> None:
-    s = score(["enforcement", "enforcement", "other", "investigation"],
-              ["enforcement", "other", "other", "investigation"])
+    s = score(
+        ["enforcement", "enforcement", "other", "investigation"],
+        ["enforcement", "other", "other", "investigation"],
+    )
     assert (s.n, s.enforcement_f1, s.accuracy) == (4, round(2 / 3, 4), 0.75)
     assert s.macro_f1 == round((2 / 3 + 1 + 2 / 3) / 3, 4)
     y = np.array([0, 1, 2, 0])

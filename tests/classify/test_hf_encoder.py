@@ -34,16 +34,30 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     tok.normalizer = normalizers.BertNormalizer(lowercase=True)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.train_from_iterator(SENTENCES * 3, trainers.WordPieceTrainer(
-        vocab_size=500, special_tokens=special))
+    tok.train_from_iterator(
+        SENTENCES * 3, trainers.WordPieceTrainer(vocab_size=500, special_tokens=special)
+    )
     tok.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]",
-        special_tokens=[(t, tok.token_to_id(t)) for t in ("[CLS]", "[SEP]")])
-    BertTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]",
-                      cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]",
-                      model_max_length=128).save_pretrained(d)
-    config = BertConfig(vocab_size=tok.get_vocab_size(), hidden_size=32, num_hidden_layers=2,
-                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=128)
+        special_tokens=[(t, tok.token_to_id(t)) for t in ("[CLS]", "[SEP]")],
+    )
+    BertTokenizerFast(
+        tokenizer_object=tok,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=128,
+    ).save_pretrained(d)
+    config = BertConfig(
+        vocab_size=tok.get_vocab_size(),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+    )
     BertModel(config).save_pretrained(d)
     return d
 
@@ -131,15 +145,22 @@ def test_a_head_trained_on_the_transformers_encoder_classifies(tiny_model: Path)
     from monitor.classify.train import Example, train
 
     enc = make_encoder(_settings(str(tiny_model)))
-    texts = {"enforcement": "The ICO fined the company.",
-             "investigation": "The watchdog opened an investigation into the bank.",
-             "other": "The weather will be fine and dry this weekend."}
-    examples = [Example(id=f"{label}-{i}", lang="en", split="train", title=f"{text} {i}",
-                        text=text, label=label)  # type: ignore[arg-type]
-                for label, text in texts.items() for i in range(6)]
+    texts = {
+        "enforcement": "The ICO fined the company.",
+        "investigation": "The watchdog opened an investigation into the bank.",
+        "other": "The weather will be fine and dry this weekend.",
+    }
+    examples = [
+        Example(
+            id=f"{label}-{i}", lang="en", split="train", title=f"{text} {i}", text=text, label=label
+        )  # type: ignore[arg-type]
+        for label, text in texts.items()
+        for i in range(6)
+    ]
     head = train(enc, examples).head
     assert (head.meta.encoder, head.meta.dim) == (enc.name, 32)
     verdicts = Classifier(enc, head).classify(
-        [Doc(title=t, text=t, lang="en") for t in texts.values()])
+        [Doc(title=t, text=t, lang="en") for t in texts.values()]
+    )
     assert [v.label for v in verdicts] == list(texts)
     assert verdicts[0].model == enc.name and verdicts[2].fields.action is None

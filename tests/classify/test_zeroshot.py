@@ -21,15 +21,21 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 PREMISES = {
-    "enforcement": ["The regulator fined the company for breaking data protection law.",
-                    "La CNIL inflige une amende à la société pour manquement au RGPD.",
-                    "The watchdog ordered the bank to stop the practice and fined it."],
-    "investigation": ["The watchdog opened an investigation into the bank.",
-                      "Le gendarme de la concurrence ouvre une enquête sur le distributeur.",
-                      "The authority launched an inquiry into the retailer."],
-    "other": ["The weather will be fine and dry this weekend.",
-              "Le club a gagné son match samedi soir.",
-              "The company reported higher quarterly earnings."],
+    "enforcement": [
+        "The regulator fined the company for breaking data protection law.",
+        "La CNIL inflige une amende à la société pour manquement au RGPD.",
+        "The watchdog ordered the bank to stop the practice and fined it.",
+    ],
+    "investigation": [
+        "The watchdog opened an investigation into the bank.",
+        "Le gendarme de la concurrence ouvre une enquête sur le distributeur.",
+        "The authority launched an inquiry into the retailer.",
+    ],
+    "other": [
+        "The weather will be fine and dry this weekend.",
+        "Le club a gagné son match samedi soir.",
+        "The company reported higher quarterly earnings.",
+    ],
 }
 LABEL2ID = {"contradiction": 0, "neutral": 1, "entailment": 2}
 
@@ -42,14 +48,23 @@ def _tokenizer(d: Path, corpus: list[str]):  # type: ignore[no-untyped-def]
     tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     tok.normalizer = normalizers.BertNormalizer(lowercase=True)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.train_from_iterator(corpus * 3, trainers.WordPieceTrainer(
-        vocab_size=600, special_tokens=special))
+    tok.train_from_iterator(
+        corpus * 3, trainers.WordPieceTrainer(vocab_size=600, special_tokens=special)
+    )
     tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-        special_tokens=[(t, tok.token_to_id(t)) for t in ("[CLS]", "[SEP]")])
-    fast = BertTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]",
-                             cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]",
-                             model_max_length=128)
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[(t, tok.token_to_id(t)) for t in ("[CLS]", "[SEP]")],
+    )
+    fast = BertTokenizerFast(
+        tokenizer_object=tok,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=128,
+    )
     fast.save_pretrained(d)
     return fast
 
@@ -63,11 +78,19 @@ def tiny_nli(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus = [p for ps in PREMISES.values() for p in ps] + list(HYPOTHESES.values())
     tok = _tokenizer(d, corpus)
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2,
-                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=128,
-                        num_labels=3, label2id=LABEL2ID, hidden_dropout_prob=0.0,
-                        attention_probs_dropout_prob=0.0,
-                        id2label={v: k for k, v in LABEL2ID.items()})
+    config = BertConfig(
+        vocab_size=tok.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        num_labels=3,
+        label2id=LABEL2ID,
+        hidden_dropout_prob=0.0,
+        attention_probs_dropout_prob=0.0,
+        id2label={v: k for k, v in LABEL2ID.items()},
+    )
     model = BertForSequenceClassification(config)
     pairs, targets = [], []
     for label, premises in PREMISES.items():
@@ -135,9 +158,15 @@ def test_a_plain_encoder_is_refused_as_nli_model(tmp_path: Path) -> None:
     from monitor.classify.zeroshot import ZeroShotScorer
 
     _tokenizer(tmp_path, ["some words for a vocabulary"])
-    BertForSequenceClassification(BertConfig(
-        vocab_size=100, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-        intermediate_size=32)).save_pretrained(tmp_path)
+    BertForSequenceClassification(
+        BertConfig(
+            vocab_size=100,
+            hidden_size=16,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            intermediate_size=32,
+        )
+    ).save_pretrained(tmp_path)
     with pytest.raises(ModelError, match="not an NLI model"):
         ZeroShotScorer(str(tmp_path))
     with pytest.raises(ModelError, match="model directory not found"):

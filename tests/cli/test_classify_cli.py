@@ -14,14 +14,32 @@ from monitor.cli import main
 from monitor.models import Article, Feed
 from monitor.store import Store
 
-KEYS = ["id", "label", "score", "action", "authority", "target", "amount", "currency",
-        "country", "law", "lang"]
-GOOD_EN = {"id": "a1", "title": "UK watchdog fines Clearview AI £7.5m",
-           "text": "The Information Commissioner's Office has fined Clearview AI Inc £7,552,800 "
-                   "and ordered it to delete the data of UK residents."}
-GOOD_FR = {"id": "a2", "title": "La CNIL ouvre une enquête sur une application de rencontre",
-           "text": "Le régulateur français des données a ouvert une enquête sur la façon dont "
-                   "l'application conserve les données de ses utilisateurs.", "lang": "fr"}
+KEYS = [
+    "id",
+    "label",
+    "score",
+    "action",
+    "authority",
+    "target",
+    "amount",
+    "currency",
+    "country",
+    "law",
+    "lang",
+]
+GOOD_EN = {
+    "id": "a1",
+    "title": "UK watchdog fines Clearview AI £7.5m",
+    "text": "The Information Commissioner's Office has fined Clearview AI Inc £7,552,800 "
+    "and ordered it to delete the data of UK residents.",
+}
+GOOD_FR = {
+    "id": "a2",
+    "title": "La CNIL ouvre une enquête sur une application de rencontre",
+    "text": "Le régulateur français des données a ouvert une enquête sur la façon dont "
+    "l'application conserve les données de ses utilisateurs.",
+    "lang": "fr",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -35,8 +53,9 @@ def _invoke(*args: str, stdin: str | None = None) -> Result:
 
 
 def _jsonl(*rows: object) -> str:
-    return "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n"
-                   for r in rows)
+    return "".join(
+        (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows
+    )
 
 
 def test_good_lines_give_one_verdict_each(tmp_path: Path) -> None:
@@ -56,8 +75,14 @@ def test_good_lines_give_one_verdict_each(tmp_path: Path) -> None:
 
 
 def test_bad_lines_are_reported_and_skipped_with_exit_1() -> None:
-    stdin = _jsonl(GOOD_EN, "{not json", {"id": "x", "text": "no title"},
-                   {"id": "y", "title": "t", "text": 5}, [1, 2], GOOD_FR)
+    stdin = _jsonl(
+        GOOD_EN,
+        "{not json",
+        {"id": "x", "text": "no title"},
+        {"id": "y", "title": "t", "text": 5},
+        [1, 2],
+        GOOD_FR,
+    )
     result = _invoke("classify", "-", stdin=stdin)
     assert result.exit_code == 1
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a1", "a2"]
@@ -70,8 +95,7 @@ def test_bad_lines_are_reported_and_skipped_with_exit_1() -> None:
 
 
 def test_many_lines_are_batched_and_keep_their_order() -> None:
-    rows = [dict(GOOD_EN, id=f"n{i}") if i % 3 else dict(GOOD_FR, id=f"n{i}")
-            for i in range(150)]
+    rows = [dict(GOOD_EN, id=f"n{i}") if i % 3 else dict(GOOD_FR, id=f"n{i}") for i in range(150)]
     result = _invoke("classify", stdin=_jsonl(*rows))
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in result.stdout.splitlines()]
@@ -87,14 +111,18 @@ def test_missing_head_is_a_clear_error(tmp_path: Path) -> None:
 
 def _small_dataset(tmp_path: Path) -> Path:
     """A balanced slice of the bundled EN/FR examples: 10 train + 4 held-out per label/lang."""
-    rows = [json.loads(line) for lang in ("en", "fr")
-            for line in (DATA_DIR / f"{lang}.jsonl").read_text("utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for lang in ("en", "fr")
+        for line in (DATA_DIR / f"{lang}.jsonl").read_text("utf-8").splitlines()
+    ]
     picked: list[dict[str, object]] = []
     for lang in ("en", "fr"):
         for label in ("enforcement", "investigation", "other"):
             for split, n in (("train", 10), ("heldout", 4)):
-                picked += [r for r in rows if (r["lang"], r["label"], r["split"]) ==
-                           (lang, label, split)][:n]
+                picked += [
+                    r for r in rows if (r["lang"], r["label"], r["split"]) == (lang, label, split)
+                ][:n]
     path = tmp_path / "small.jsonl"
     path.write_text(_jsonl(*picked), encoding="utf-8")
     return path
@@ -104,16 +132,27 @@ def _label_one_article(db: Path) -> None:
     now = datetime(2024, 5, 1, tzinfo=UTC)
     with Store(db) as store:
         store.feeds.sync([Feed(name="wire", url="https://example.org/feed.xml")])
-        article_id = store.articles.insert(Article(
-            url="https://example.org/a", guid=None, feed="wire", source="Wire",
-            title="Regulator bans lender from taking on new customers",
-            summary="", text="The financial regulator banned the lender from signing up new "
-            "customers until it fixes its affordability checks.", lang="en", published=None,
-            fetched=now.isoformat(), content_hash="h1"))
+        article_id = store.articles.insert(
+            Article(
+                url="https://example.org/a",
+                guid=None,
+                feed="wire",
+                source="Wire",
+                title="Regulator bans lender from taking on new customers",
+                summary="",
+                text="The financial regulator banned the lender from signing up new "
+                "customers until it fixes its affordability checks.",
+                lang="en",
+                published=None,
+                fetched=now.isoformat(),
+                content_hash="h1",
+            )
+        )
         assert article_id is not None
         store.labels.add(article_id=article_id, label="other", fields={}, who="ann", now=now)
-        store.labels.add(article_id=article_id, label="enforcement", fields={"action": "ban"},
-                         who="bob", now=now)
+        store.labels.add(
+            article_id=article_id, label="enforcement", fields={"action": "ban"}, who="bob", now=now
+        )
 
 
 def test_train_writes_a_head_that_classify_uses(tmp_path: Path) -> None:
@@ -125,15 +164,15 @@ def test_train_writes_a_head_that_classify_uses(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("train size 61; C=")
     assert lines[1].split() == ["held-out", "n", "enforcement", "F1", "macro-F1", "accuracy"]
-    assert [line.split()[:2] for line in lines[2:5]] == [["en", "12"], ["fr", "12"],
-                                                          ["all", "24"]]
+    assert [line.split()[:2] for line in lines[2:5]] == [["en", "12"], ["fr", "12"], ["all", "24"]]
     head = json.loads((tmp_path / "heads" / "small.json").read_text("utf-8"))
     assert head["params"]["train_size"] == 61 and head["encoder"] == "use-multilingual-v3"
     assert (tmp_path / "heads" / "small.npz").exists()
     assert 'head = "' in lines[-1]
 
-    no_labels = _invoke("train", "--data", str(data), "--out", "heads/nolabels",
-                        "--no-include-labels")
+    no_labels = _invoke(
+        "train", "--data", str(data), "--out", "heads/nolabels", "--no-include-labels"
+    )
     assert "training on 60 labelled examples + 0 analyst labels" in no_labels.stderr
 
     out = _invoke("classify", "--head", "heads/small.json", stdin=_jsonl(GOOD_EN))

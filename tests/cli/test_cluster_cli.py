@@ -33,7 +33,8 @@ def _jsonl(rows: list[dict[str, object]]) -> str:
 
 
 def test_same_event_gets_one_story_and_look_alikes_do_not(
-        sample: list[dict[str, object]], tmp_path: Path) -> None:
+    sample: list[dict[str, object]], tmp_path: Path
+) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text(_jsonl(sample), encoding="utf-8")
     out = _run([str(path), "--facts", "input"])
@@ -48,18 +49,22 @@ def test_same_event_gets_one_story_and_look_alikes_do_not(
     assert reversed_out == out[::-1]
 
 
-def test_minimal_lines_need_only_id_title_and_text(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_minimal_lines_need_only_id_title_and_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    rows = [{"id": 1, "title": "CNIL fines Kelvo Media €1.5m", "text": "The CNIL fined Kelvo."},
-            {"id": 2, "title": "Nordlys Cloud opens a data centre in Lyon", "text": "Jobs."}]
+    rows = [
+        {"id": 1, "title": "CNIL fines Kelvo Media €1.5m", "text": "The CNIL fined Kelvo."},
+        {"id": 2, "title": "Nordlys Cloud opens a data centre in Lyon", "text": "Jobs."},
+    ]
     out = _run(["-"], _jsonl(rows))  # --facts auto: the classifier, else the extractor
     assert [o["id"] for o in out] == [1, 2]
     assert out[0]["story"] != out[1]["story"]
 
 
-def test_a_bad_line_is_reported_with_its_number(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_line_is_reported_with_its_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     bad = '{"id": 1, "title": "t", "text": "x"}\n{"id": 2, "title": "no text"}\n'
     result = CliRunner().invoke(main, ["cluster", "-"], input=bad)

@@ -24,8 +24,10 @@ import pytest
 from monitor.config import Settings, parse_settings
 
 REPO = Path(__file__).resolve().parents[2]
-PARA = ("The data protection authority said the retailer had kept customer records far longer "
-        "than necessary and had not told shoppers how their details were shared with partners. ")
+PARA = (
+    "The data protection authority said the retailer had kept customer records far longer "
+    "than necessary and had not told shoppers how their details were shared with partners. "
+)
 
 
 def make_settings(tmp_path: Path, feeds: list[dict[str, object]], **sections: object) -> Settings:
@@ -38,26 +40,39 @@ def make_settings(tmp_path: Path, feeds: list[dict[str, object]], **sections: ob
 
 def page(title: str, paragraphs: int = 4) -> str:
     body = "".join(f"<p>{PARA}Paragraph {i} of the report.</p>" for i in range(paragraphs))
-    return (f"<html lang='en'><head><title>{title}</title></head><body><nav>Home | News</nav>"
-            f"<article><h1>{title}</h1>{body}</article><footer>© Example Wire</footer>"
-            "</body></html>")
+    return (
+        f"<html lang='en'><head><title>{title}</title></head><body><nav>Home | News</nav>"
+        f"<article><h1>{title}</h1>{body}</article><footer>© Example Wire</footer>"
+        "</body></html>"
+    )
 
 
-def item(i: int, base: str, *, link: str | None = None, guid: str | None = None,
-         date: str = "Mon, 23 May 2022 10:00:00 GMT", title: str | None = None) -> str:
+def item(
+    i: int,
+    base: str,
+    *,
+    link: str | None = None,
+    guid: str | None = None,
+    date: str = "Mon, 23 May 2022 10:00:00 GMT",
+    title: str | None = None,
+) -> str:
     link = link or f"{base}/a/{i}"
     guid_xml = f"<guid isPermaLink='false'>{guid}</guid>" if guid else ""
-    return (f"<item><title>{title or f'Regulator fines retailer number {i}'}</title>"
-            f"<link>{link}</link>{guid_xml}<pubDate>{date}</pubDate>"
-            f"<description>Summary {i}: the watchdog imposed a penalty after an inquiry into "
-            "how customer records were kept.</description></item>")
+    return (
+        f"<item><title>{title or f'Regulator fines retailer number {i}'}</title>"
+        f"<link>{link}</link>{guid_xml}<pubDate>{date}</pubDate>"
+        f"<description>Summary {i}: the watchdog imposed a penalty after an inquiry into "
+        "how customer records were kept.</description></item>"
+    )
 
 
 def rss(items: list[str] | str, *, prolog: str = "", lang: str = "en", extra: str = "") -> bytes:
     body = "".join(items) if isinstance(items, list) else items
-    return (f"{prolog}<rss version='2.0'><channel><title>Wire</title><link>https://wire.example/"
-            f"</link><description>d</description><language>{lang}</language>{extra}{body}"
-            "</channel></rss>").encode()
+    return (
+        f"{prolog}<rss version='2.0'><channel><title>Wire</title><link>https://wire.example/"
+        f"</link><description>d</description><language>{lang}</language>{extra}{body}"
+        "</channel></rss>"
+    ).encode()
 
 
 def gzip_bomb(size: int = 50_000_000) -> bytes:
@@ -81,33 +96,46 @@ def deflate_bomb(size: int = 50_000_000, *, raw: bool = False) -> bytes:
 def billion_laughs() -> bytes:
     decls = "<!ENTITY lol 'lol'>" + "".join(
         f"<!ENTITY lol{i} '{('&lol' + (str(i - 1) if i > 1 else '') + ';') * 10}'>"
-        for i in range(1, 10))
-    return rss(item(0, "https://wire.example", title="&lol9;"),
-               prolog=f"<?xml version='1.0'?><!DOCTYPE rss [{decls}]>")
+        for i in range(1, 10)
+    )
+    return rss(
+        item(0, "https://wire.example", title="&lol9;"),
+        prolog=f"<?xml version='1.0'?><!DOCTYPE rss [{decls}]>",
+    )
 
 
 def external_entity() -> bytes:
-    return rss(item(0, "https://wire.example", title="Leak &xxe;"),
-               prolog="<?xml version='1.0'?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "
-                      "'file:///etc/hostname'>]>")
+    return rss(
+        item(0, "https://wire.example", title="Leak &xxe;"),
+        prolog="<?xml version='1.0'?><!DOCTYPE rss [<!ENTITY xxe SYSTEM 'file:///etc/hostname'>]>",
+    )
 
 
 def compact_items(n: int) -> bytes:
     """`n` tiny items: 100,000 of them fit in ~6 MB."""
-    body = "".join(f"<item><title>Brief {i}</title><link>https://wire.example/b/{i}</link></item>"
-                   for i in range(n))
+    body = "".join(
+        f"<item><title>Brief {i}</title><link>https://wire.example/b/{i}</link></item>"
+        for i in range(n)
+    )
     return rss(body)
 
 
 # ---- the real daemon in a subprocess ------------------------------------------------------
 
 
-def write_config(tmp_path: Path, feeds: list[dict[str, object]], *, allow_hosts: list[str],
-                 **sections: dict[str, object]) -> Path:
+def write_config(
+    tmp_path: Path,
+    feeds: list[dict[str, object]],
+    *,
+    allow_hosts: list[str],
+    **sections: dict[str, object],
+) -> Path:
     """A config.toml for `monitor run` against the loopback server."""
-    lines = [f'[store]\npath = "{tmp_path / "monitor.db"}"\n',
-             f"[fetch]\nallow_hosts = {json.dumps(allow_hosts)}\nconnect_timeout = 2.0\n"
-             "read_timeout = 5.0\ntotal_timeout = 10.0\n"]
+    lines = [
+        f'[store]\npath = "{tmp_path / "monitor.db"}"\n',
+        f"[fetch]\nallow_hosts = {json.dumps(allow_hosts)}\nconnect_timeout = 2.0\n"
+        "read_timeout = 5.0\ntotal_timeout = 10.0\n",
+    ]
     for name, values in sections.items():
         lines.append(f"[{name}]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in values.items()))
     for f in feeds:
@@ -128,7 +156,11 @@ class DaemonProcess:
         self._log_file = self.log.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "monitor", "--config", str(config), "-v", "run"],
-            stdout=subprocess.DEVNULL, stderr=self._log_file, env=env, cwd=config.parent)
+            stdout=subprocess.DEVNULL,
+            stderr=self._log_file,
+            env=env,
+            cwd=config.parent,
+        )
 
     def query(self, sql: str) -> list[tuple[object, ...]]:
         if not self.db.exists():
@@ -151,8 +183,10 @@ class DaemonProcess:
             if check():
                 return
             if self.proc.poll() is not None:
-                pytest.fail(f"daemon exited ({self.proc.returncode}) waiting for {what}:\n"
-                            + self.log_text()[-3000:])
+                pytest.fail(
+                    f"daemon exited ({self.proc.returncode}) waiting for {what}:\n"
+                    + self.log_text()[-3000:]
+                )
             time.sleep(0.05)
         pytest.fail(f"timed out waiting for {what}:\n" + self.log_text()[-3000:])
 

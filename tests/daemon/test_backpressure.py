@@ -37,15 +37,27 @@ def _reset_peak_rss() -> bool:
 
 def test_burst_is_stored_and_analysed_once_with_bounded_lag(tmp_path, http_server) -> None:
     base = http_server.base
-    http_server.route("/burst.xml", rss([
-        f"<item><title>Watchdog fines retailer {i}</title><link>{base}/a/{i}</link>"
-        f"<guid>g{i}</guid><description>Brief {i} from the wire.</description></item>"
-        for i in range(N)]))
+    http_server.route(
+        "/burst.xml",
+        rss(
+            [
+                f"<item><title>Watchdog fines retailer {i}</title><link>{base}/a/{i}</link>"
+                f"<guid>g{i}</guid><description>Brief {i} from the wire.</description></item>"
+                for i in range(N)
+            ]
+        ),
+    )
     settings = make_settings(
-        tmp_path, [{"name": "burst", "url": http_server.url("/burst.xml"), "lang": "en"}],
-        fetch={"allow_hosts": [http_server.host], "fetch_pages": False,
-               "max_items_per_feed": 2 * N, "max_bytes": 20_000_000},
-        daemon={"queue_size": QUEUE, "jitter_s": 0})
+        tmp_path,
+        [{"name": "burst", "url": http_server.url("/burst.xml"), "lang": "en"}],
+        fetch={
+            "allow_hosts": [http_server.host],
+            "fetch_pages": False,
+            "max_items_per_feed": 2 * N,
+            "max_bytes": 20_000_000,
+        },
+        daemon={"queue_size": QUEUE, "jitter_s": 0},
+    )
     analysed: list[int] = []
     behind: list[int] = []  # stored but not yet analysed, seen at each analysis call
 

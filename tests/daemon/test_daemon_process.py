@@ -19,12 +19,19 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 SHUTDOWN_S = 5.0
 
 
-def _serve_feed(srv, name: str, n: int, *, page_delay: float = 0.0,  # type: ignore[no-untyped-def]
-                base: str | None = None) -> str:
+def _serve_feed(
+    srv,
+    name: str,
+    n: int,
+    *,
+    page_delay: float = 0.0,  # type: ignore[no-untyped-def]
+    base: str | None = None,
+) -> str:
     base = base or srv.base
     for i in range(n):
-        srv.route(f"/{name}/a/{i}", page(f"{name} story {i}: regulator fines retailer"),
-                  delay=page_delay)
+        srv.route(
+            f"/{name}/a/{i}", page(f"{name} story {i}: regulator fines retailer"), delay=page_delay
+        )
     items = [item(i, base, link=f"{base}/{name}/a/{i}", guid=f"{name}-{i}") for i in range(n)]
     return srv.route(f"/{name}.xml", rss(items))
 
@@ -56,20 +63,35 @@ def _alive(pid: int) -> bool:
 
 
 def test_sigterm_stops_in_flight_work_and_exits_zero_in_time(tmp_path, http_server) -> None:
-    feeds = [{"name": n, "url": _serve_feed(http_server, n, 4), "lang": "en"}
-             for n in ("wire", "daily", "gazette")]
+    feeds = [
+        {"name": n, "url": _serve_feed(http_server, n, 4), "lang": "en"}
+        for n in ("wire", "daily", "gazette")
+    ]
     # a feed whose pages are slow (on another host name, so that it does not hold the
     # per-host slots of the others): its poll is still running when SIGTERM comes
     other = http_server.host.replace("127.0.0.1", "localhost")
-    feeds.append({"name": "slow", "url": _serve_feed(http_server, "slow", 6, page_delay=4,
-                                                     base=f"http://{other}"), "lang": "en"})
-    config = write_config(tmp_path, feeds, allow_hosts=[http_server.host, other],
-                          daemon={"jitter_s": 0, "shutdown_timeout_s": SHUTDOWN_S,
-                                  "log_format": "json"})
+    feeds.append(
+        {
+            "name": "slow",
+            "url": _serve_feed(http_server, "slow", 6, page_delay=4, base=f"http://{other}"),
+            "lang": "en",
+        }
+    )
+    config = write_config(
+        tmp_path,
+        feeds,
+        allow_hosts=[http_server.host, other],
+        daemon={"jitter_s": 0, "shutdown_timeout_s": SHUTDOWN_S, "log_format": "json"},
+    )
     with DaemonProcess(config) as d:
-        d.wait_for(lambda: d.count() >= 12 and d.query(
-            "SELECT count(*) FROM feeds WHERE last_status = 'ok'")[0][0] == 3, 40,
-            "the three fast feeds")
+        d.wait_for(
+            lambda: (
+                d.count() >= 12
+                and d.query("SELECT count(*) FROM feeds WHERE last_status = 'ok'")[0][0] == 3
+            ),
+            40,
+            "the three fast feeds",
+        )
         code, report = _health(config)
         assert report["daemon_running"] is True and report["counts"]["ok"] == 3  # type: ignore[index]
         assert code == 0, report  # "slow" is still being polled: never_polled is healthy
@@ -89,9 +111,12 @@ def test_sigterm_stops_in_flight_work_and_exits_zero_in_time(tmp_path, http_serv
 def test_kill_9_then_restart_loses_and_duplicates_nothing(tmp_path, http_server) -> None:
     n = 100
     url = _serve_feed(http_server, "wire", n, page_delay=0.03)
-    config = write_config(tmp_path, [{"name": "wire", "url": url, "lang": "en"}],
-                          allow_hosts=[http_server.host],
-                          daemon={"jitter_s": 0, "shutdown_timeout_s": SHUTDOWN_S})
+    config = write_config(
+        tmp_path,
+        [{"name": "wire", "url": url, "lang": "en"}],
+        allow_hosts=[http_server.host],
+        daemon={"jitter_s": 0, "shutdown_timeout_s": SHUTDOWN_S},
+    )
     with DaemonProcess(config) as first:
         first.wait_for(lambda: first.count() > 0, 40, "the first stored batch")
         workers = _children(first.proc.pid)
@@ -108,10 +133,18 @@ def test_kill_9_then_restart_loses_and_duplicates_nothing(tmp_path, http_server)
     assert code == 0
     q = second.query
     assert q("SELECT count(*), count(DISTINCT url), count(DISTINCT guid) FROM articles")[0] == (
-        n, n, n)
+        n,
+        n,
+        n,
+    )
     assert q("SELECT count(*) FROM articles WHERE extraction = 'page'")[0][0] == n
     # alerts and deliveries (when the notify stage produced any) are unique too
     assert q("SELECT count(*) - count(DISTINCT story_id) FROM alerts")[0][0] == 0
-    assert q("SELECT count(*) FROM (SELECT alert_id, channel, recipient, kind, count(*) AS c "
-             "FROM deliveries GROUP BY 1, 2, 3, 4 HAVING c > 1)")[0][0] == 0
+    assert (
+        q(
+            "SELECT count(*) FROM (SELECT alert_id, channel, recipient, kind, count(*) AS c "
+            "FROM deliveries GROUP BY 1, 2, 3, 4 HAVING c > 1)"
+        )[0][0]
+        == 0
+    )
     assert q("SELECT error_count, last_status FROM feeds WHERE name = 'wire'")[0] == (0, "ok")

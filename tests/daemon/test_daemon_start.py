@@ -20,9 +20,12 @@ from monitor.store.ops import OpsRepo
 def _settings(tmp_path, srv, names):  # type: ignore[no-untyped-def]
     for n in names:
         srv.route(f"/{n}.xml", rss([item(0, srv.base, link=f"{srv.base}/{n}/0")]))
-    return make_settings(tmp_path, [{"name": n, "url": srv.url(f"/{n}.xml")} for n in names],
-                         fetch={"allow_hosts": [srv.host], "fetch_pages": False},
-                         daemon={"jitter_s": 10})
+    return make_settings(
+        tmp_path,
+        [{"name": n, "url": srv.url(f"/{n}.xml")} for n in names],
+        fetch={"allow_hosts": [srv.host], "fetch_pages": False},
+        daemon={"jitter_s": 10},
+    )
 
 
 def test_jobs_follow_stored_next_poll_and_skip_disabled_feeds(tmp_path, http_server) -> None:
@@ -31,8 +34,9 @@ def test_jobs_follow_stored_next_poll_and_skip_disabled_feeds(tmp_path, http_ser
 
     async def go() -> dict[str, datetime]:
         async with App(settings) as app:
-            app.store.feeds.save_state(FeedState(name="later",
-                                                 next_poll=later.isoformat(timespec="seconds")))
+            app.store.feeds.save_state(
+                FeedState(name="later", next_poll=later.isoformat(timespec="seconds"))
+            )
             app.store.feeds.disable("dead", "failing since 2022-05-01: http_410")
             daemon = Daemon(app, seed=3)
             await daemon.start()
@@ -55,9 +59,15 @@ def test_a_second_daemon_on_the_same_store_is_refused(tmp_path, http_server) -> 
 
     async def start_with(pid: int) -> None:
         async with App(settings) as app:
-            OpsRepo(app.store.db).write_heartbeat({
-                "state": "running", "pid": pid, "host": socket.gethostname(), "interval_s": 5,
-                "updated_at": datetime.now(UTC).isoformat()})
+            OpsRepo(app.store.db).write_heartbeat(
+                {
+                    "state": "running",
+                    "pid": pid,
+                    "host": socket.gethostname(),
+                    "interval_s": 5,
+                    "updated_at": datetime.now(UTC).isoformat(),
+                }
+            )
             daemon = Daemon(app)
             await daemon.start()
             daemon.request_stop()
@@ -71,9 +81,11 @@ def test_a_second_daemon_on_the_same_store_is_refused(tmp_path, http_server) -> 
 
 def test_digest_jobs_are_scheduled_in_the_digest_timezone(tmp_path, http_server) -> None:
     settings = make_settings(
-        tmp_path, [{"name": "wire", "url": http_server.url("/wire.xml")}],
+        tmp_path,
+        [{"name": "wire", "url": http_server.url("/wire.xml")}],
         fetch={"allow_hosts": [http_server.host], "fetch_pages": False},
-        digest={"enabled": True, "time": "07:00", "timezone": "Europe/Paris"})
+        digest={"enabled": True, "time": "07:00", "timezone": "Europe/Paris"},
+    )
 
     async def go() -> tuple[dict[str, object], object]:
         async with App(settings) as app:

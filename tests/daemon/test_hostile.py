@@ -42,8 +42,9 @@ def _routes(srv) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
     srv.route("/good2.xml", rss([item(i, base) for i in range(3, 6)]))
     srv.route("/gzip-bomb.xml", gzip_bomb(), headers={"Content-Encoding": "gzip"})
     srv.route("/deflate-bomb.xml", deflate_bomb(), headers={"Content-Encoding": "deflate"})
-    srv.route("/raw-deflate-bomb.xml", deflate_bomb(raw=True),
-              headers={"Content-Encoding": "deflate"})
+    srv.route(
+        "/raw-deflate-bomb.xml", deflate_bomb(raw=True), headers={"Content-Encoding": "deflate"}
+    )
     srv.route("/stacked-bomb.xml", stacked_gzip_bomb(), headers={"Content-Encoding": "gzip, gzip"})
     srv.route("/brotli.xml", b"\x8b\x02\x80hello\x03", headers={"Content-Encoding": "br"})
     srv.route("/big.xml", b"<rss>" + b"x" * (MAX_BYTES + 10) + b"</rss>")
@@ -56,19 +57,33 @@ def _routes(srv) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
     srv.route("/to-metadata.xml", redirect="http://169.254.169.254/latest/meta-data/")
     srv.route("/laughs.xml", billion_laughs())
     srv.route("/xxe.xml", external_entity())
-    srv.route("/html.xml", "<!doctype html><html><body><h1>Subscribe!</h1></body></html>",
-              headers={"Content-Type": "text/html"})
+    srv.route(
+        "/html.xml",
+        "<!doctype html><html><body><h1>Subscribe!</h1></body></html>",
+        headers={"Content-Type": "text/html"},
+    )
     srv.route("/garbage.xml", bytes(range(256)) * 40)
     srv.route("/retry.xml", "busy", status=503, headers={"Retry-After": "7200"})
     return {
-        "good1": None, "good2": None,
-        "gzip-bomb": "too_large", "deflate-bomb": "too_large", "raw-deflate-bomb": "too_large",
-        "stacked-bomb": "too_large", "brotli": "bad_encoding: unsupported content encoding",
-        "big": "too_large", "lying-length": "too_large", "endless": "too_large",
-        "drip": "timeout", "loop-a": "redirect_loop", "to-file": "blocked_url: refused scheme",
+        "good1": None,
+        "good2": None,
+        "gzip-bomb": "too_large",
+        "deflate-bomb": "too_large",
+        "raw-deflate-bomb": "too_large",
+        "stacked-bomb": "too_large",
+        "brotli": "bad_encoding: unsupported content encoding",
+        "big": "too_large",
+        "lying-length": "too_large",
+        "endless": "too_large",
+        "drip": "timeout",
+        "loop-a": "redirect_loop",
+        "to-file": "blocked_url: refused scheme",
         "to-metadata": "blocked_url: refused non-public address 169.254.169.254",
-        "laughs": "entity-expansion", "xxe": "external entities (XXE)",
-        "html": "not a feed", "garbage": "not a feed", "retry": "http_503",
+        "laughs": "entity-expansion",
+        "xxe": "external entities (XXE)",
+        "html": "not a feed",
+        "garbage": "not a feed",
+        "retry": "http_503",
     }
 
 
@@ -82,9 +97,19 @@ def _run(settings) -> RunReport:  # type: ignore[no-untyped-def]
 
 def _settings(tmp_path, srv, names, **fetch):  # type: ignore[no-untyped-def]
     feeds = [{"name": n, "url": srv.url(f"/{n}.xml"), "lang": "en"} for n in names]
-    return make_settings(tmp_path, feeds, fetch={
-        "allow_hosts": [srv.host], "max_bytes": MAX_BYTES, "total_timeout": TOTAL_TIMEOUT,
-        "connect_timeout": 2.0, "read_timeout": 2.0, "max_items_per_feed": 50, **fetch})
+    return make_settings(
+        tmp_path,
+        feeds,
+        fetch={
+            "allow_hosts": [srv.host],
+            "max_bytes": MAX_BYTES,
+            "total_timeout": TOTAL_TIMEOUT,
+            "connect_timeout": 2.0,
+            "read_timeout": 2.0,
+            "max_items_per_feed": 50,
+            **fetch,
+        },
+    )
 
 
 def test_every_hostile_feed_fails_alone_and_good_feeds_are_stored(tmp_path, http_server) -> None:
@@ -149,8 +174,9 @@ def test_item_level_hostility_is_handled_per_item(tmp_path, http_server) -> None
 def test_invalid_utf8_is_decoded_not_refused(tmp_path, http_server) -> None:
     body = rss([item(0, http_server.base, title="Amende record pour la société", guid="u")])
     body = body.replace("société".encode(), "soci\xe9t\xe9 \xff".encode("latin-1"))
-    http_server.route("/latin.xml", body, headers={"Content-Type": "application/rss+xml; "
-                                                                   "charset=utf-8"})
+    http_server.route(
+        "/latin.xml", body, headers={"Content-Type": "application/rss+xml; charset=utf-8"}
+    )
     http_server.route("/a/0", page("Amende record"))
     settings = _settings(tmp_path, http_server, ["latin"], fetch_pages=False)
     report = _run(settings)
@@ -178,7 +204,8 @@ def test_markup_in_feed_text_never_becomes_text() -> None:
         "<item><title><![CDATA[Fine <script>steal()</script>for <b>retailer</b>]]></title>"
         "<link>https://wire.example/a/1</link><description><![CDATA[<style>p{color:red}</style>"
         "<p>The watchdog acted.</p><iframe src='https://ads.example'>ad</iframe>"
-        "<script>track()</script>]]></description></item>")
+        "<script>track()</script>]]></description></item>"
+    )
     parsed = parse_feed(body, feed_name="t", base_url="https://wire.example/", now=NOW)
     assert parsed.items[0].title == "Fine for retailer"
     assert parsed.items[0].summary == "The watchdog acted."

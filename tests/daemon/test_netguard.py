@@ -24,14 +24,17 @@ def decode_all(encoding: str, data: bytes, chunk: int = 1000) -> list[bytes]:
     return [p for i in range(0, len(data), chunk) for p in decoder.feed(data[i : i + chunk])]
 
 
-@pytest.mark.parametrize("encoding,data", [
-    ("gzip", gzip.compress(TEXT)),
-    ("x-gzip", gzip.compress(TEXT)),
-    ("deflate", zlib.compress(TEXT)),
-    ("gzip, gzip", gzip.compress(gzip.compress(TEXT))),
-    ("identity", TEXT),
-    (None, TEXT),
-])
+@pytest.mark.parametrize(
+    "encoding,data",
+    [
+        ("gzip", gzip.compress(TEXT)),
+        ("x-gzip", gzip.compress(TEXT)),
+        ("deflate", zlib.compress(TEXT)),
+        ("gzip, gzip", gzip.compress(gzip.compress(TEXT))),
+        ("identity", TEXT),
+        (None, TEXT),
+    ],
+)
 def test_decodes_what_we_advertise(encoding: str | None, data: bytes) -> None:
     decoder = BoundedDecoder(encoding)
     out = b"".join(p for i in range(0, len(data), 7) for p in decoder.feed(data[i : i + 7]))
@@ -49,8 +52,9 @@ def test_multi_member_gzip() -> None:
     assert b"".join(decode_all("gzip", data)) == b"first half second half"
 
 
-@pytest.mark.parametrize("encoding,build", [("gzip, gzip", stacked_gzip_bomb),
-                                            ("deflate", deflate_bomb)])
+@pytest.mark.parametrize(
+    "encoding,build", [("gzip, gzip", stacked_gzip_bomb), ("deflate", deflate_bomb)]
+)
 def test_bombs_inflate_in_small_steps(encoding: str, build) -> None:  # type: ignore[no-untyped-def]
     decoder = BoundedDecoder(encoding)
     seen = 0
@@ -62,11 +66,14 @@ def test_bombs_inflate_in_small_steps(encoding: str, build) -> None:  # type: ig
     assert seen > 1_000_000
 
 
-@pytest.mark.parametrize("encoding,data,message", [
-    ("br", b"\x0b", "unsupported content encoding 'br'"),
-    ("gzip, gzip, gzip", b"", "3 stacked content encodings"),
-    ("gzip", b"\x1f\x8b\x08\x00garbage-not-deflate" * 3, "corrupt compressed body"),
-])
+@pytest.mark.parametrize(
+    "encoding,data,message",
+    [
+        ("br", b"\x0b", "unsupported content encoding 'br'"),
+        ("gzip, gzip, gzip", b"", "3 stacked content encodings"),
+        ("gzip", b"\x1f\x8b\x08\x00garbage-not-deflate" * 3, "corrupt compressed body"),
+    ],
+)
 def test_bad_encodings_are_fetch_errors(encoding: str, data: bytes, message: str) -> None:
     with pytest.raises(FetchError, match=message) as e:
         decode_all(encoding, data)

@@ -20,17 +20,21 @@ def _next(state: FeedState) -> float:
     return (datetime.fromisoformat(state.next_poll or "") - T0).total_seconds()
 
 
-@pytest.mark.parametrize("headers,ttl,expected", [
-    ({}, None, 900),
-    ({}, 60 * 60, 3600),  # <ttl>60</ttl>: minutes
-    ({"cache-control": "public, max-age=1800"}, None, 1800),
-    ({"cache-control": "Max-Age=300"}, None, 900),  # a hint never polls *more* often
-    ({"cache-control": "max-age=99999999"}, None, 86400),  # nor stays away more than a day
-    ({}, 10 * 86400, 86400),
-])
+@pytest.mark.parametrize(
+    "headers,ttl,expected",
+    [
+        ({}, None, 900),
+        ({}, 60 * 60, 3600),  # <ttl>60</ttl>: minutes
+        ({"cache-control": "public, max-age=1800"}, None, 1800),
+        ({"cache-control": "Max-Age=300"}, None, 900),  # a hint never polls *more* often
+        ({"cache-control": "max-age=99999999"}, None, 86400),  # nor stays away more than a day
+        ({}, 10 * 86400, 86400),
+    ],
+)
 def test_success_honours_hints(headers: dict[str, str], ttl: int | None, expected: int) -> None:
-    s = after_success(FeedState(name="f"), now=T0, interval_s=900, http_status=200,
-                      headers=headers, ttl_s=ttl)
+    s = after_success(
+        FeedState(name="f"), now=T0, interval_s=900, http_status=200, headers=headers, ttl_s=ttl
+    )
     assert _next(s) == expected and s.error_count == 0 and s.last_status == "ok"
 
 
@@ -50,21 +54,30 @@ def test_backoff_cap_never_below_the_interval() -> None:
     assert _next(s) == 86400
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("120", 120.0), ("Tue, 24 May 2022 12:05:00 GMT", 300.0),
-    ("Tue, 24 May 2022 12:05:00 -0000", 300.0), ("Tue, 24 May 2022 11:00:00 GMT", 0.0),
-    ("soon", None), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("120", 120.0),
+        ("Tue, 24 May 2022 12:05:00 GMT", 300.0),
+        ("Tue, 24 May 2022 12:05:00 -0000", 300.0),
+        ("Tue, 24 May 2022 11:00:00 GMT", 0.0),
+        ("soon", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_retry_after_forms(value: str | None, expected: float | None) -> None:
     assert retry_after_seconds(value, now=T0) == expected
 
 
 def test_retry_after_outweighs_backoff_within_a_day() -> None:
-    s = after_failure(FeedState(name="f"), now=T0, interval_s=900, error="http_429",
-                      retry_after_s=5400)
+    s = after_failure(
+        FeedState(name="f"), now=T0, interval_s=900, error="http_429", retry_after_s=5400
+    )
     assert _next(s) == 5400
-    s = after_failure(FeedState(name="f"), now=T0, interval_s=900, error="http_429",
-                      retry_after_s=10**9)
+    s = after_failure(
+        FeedState(name="f"), now=T0, interval_s=900, error="http_429", retry_after_s=10**9
+    )
     assert _next(s) == 86400
 
 
@@ -88,10 +101,14 @@ def test_feed_failing_for_days_is_disabled_with_a_reason(tmp_path, http_server) 
     http_server.route("/gone.xml", "gone", status=500)
     http_server.route("/ttl.xml", rss([item(0, http_server.base)], extra="<ttl>120</ttl>"))
     settings = make_settings(
-        tmp_path, [{"name": "gone", "url": http_server.url("/gone.xml")},
-                   {"name": "ttl", "url": http_server.url("/ttl.xml")}],
+        tmp_path,
+        [
+            {"name": "gone", "url": http_server.url("/gone.xml")},
+            {"name": "ttl", "url": http_server.url("/ttl.xml")},
+        ],
         fetch={"allow_hosts": [http_server.host], "fetch_pages": False},
-        daemon={"disable_after_days": 3, "max_backoff_s": 3600})
+        daemon={"disable_after_days": 3, "max_backoff_s": 3600},
+    )
     report, states = _poll(settings, T0)
     assert states["ttl"].next_poll == (T0 + timedelta(hours=2)).isoformat(timespec="seconds")
     assert states["gone"].error_count == 1 and states["gone"].disabled_reason is None
@@ -109,14 +126,18 @@ def test_feed_failing_for_days_is_disabled_with_a_reason(tmp_path, http_server) 
 
 def test_unchanged_body_without_validators_is_not_parsed_again(tmp_path, http_server) -> None:
     http_server.route("/plain.xml", rss([item(0, http_server.base)]))  # no ETag, no Last-Mod.
-    settings = make_settings(tmp_path, [{"name": "plain", "url": http_server.url("/plain.xml")}],
-                             fetch={"allow_hosts": [http_server.host], "fetch_pages": False})
+    settings = make_settings(
+        tmp_path,
+        [{"name": "plain", "url": http_server.url("/plain.xml")}],
+        fetch={"allow_hosts": [http_server.host], "fetch_pages": False},
+    )
 
     async def go() -> list[str]:
         async with App(settings) as app:
             statuses = [(await run_once(app, T0)).feeds[0].status for _ in range(2)]
-            http_server.routes["/plain.xml"].body = rss([item(i, http_server.base)
-                                                         for i in range(2)])
+            http_server.routes["/plain.xml"].body = rss(
+                [item(i, http_server.base) for i in range(2)]
+            )
             statuses.append((await run_once(app, T0)).feeds[0].status)
             assert app.lazy("workers", dict).counts["parse"] == 2
             assert app.store.articles.count() == 2

@@ -26,9 +26,20 @@ from urllib.parse import parse_qsl
 from .botapi_methods import Api, ApiError, Sent, error_body
 
 TOKEN = "123456:TEST-token"
-_JSON_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "reply_markup",
-                "link_preview_options", "allowed_updates", "commands", "show_alert",
-                "drop_pending_updates", "disable_notification"}
+_JSON_PARAMS = {
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "reply_markup",
+    "link_preview_options",
+    "allowed_updates",
+    "commands",
+    "show_alert",
+    "drop_pending_updates",
+    "disable_notification",
+}
 
 
 @dataclass
@@ -72,8 +83,7 @@ class FakeBotAPI:
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/bot"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
     def close(self) -> None:
@@ -82,17 +92,27 @@ class FakeBotAPI:
         self._httpd.server_close()
 
     # -- what tests do -------------------------------------------------------------------
-    def fail(self, method: str, status: int, description: str, *, chat_id: int | None = None,
-             times: int = 1, retry_after: int | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        status: int,
+        description: str,
+        *,
+        chat_id: int | None = None,
+        times: int = 1,
+        retry_after: int | None = None,
+    ) -> None:
         with self.cond:
-            self.state.faults.append(Fault(method, status, description, chat_id, times,
-                                           retry_after))
+            self.state.faults.append(
+                Fault(method, status, description, chat_id, times, retry_after)
+            )
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every send or edit to them is refused."""
         for method in ("sendMessage", "editMessageText"):
-            self.fail(method, 403, "Forbidden: bot was blocked by the user", chat_id=chat_id,
-                      times=10**9)
+            self.fail(
+                method, 403, "Forbidden: bot was blocked by the user", chat_id=chat_id, times=10**9
+            )
 
     def hold(self, method: str, chat_id: int | None = None) -> None:
         with self.cond:
@@ -104,17 +124,25 @@ class FakeBotAPI:
             self.cond.notify_all()
 
     def _user(self, chat_id: int, language_code: str, username: str | None) -> dict[str, Any]:
-        user = {"id": chat_id, "is_bot": False, "first_name": "Test",
-                "language_code": language_code}
+        user = {
+            "id": chat_id,
+            "is_bot": False,
+            "first_name": "Test",
+            "language_code": language_code,
+        }
         return user | ({"username": username} if username else {})
 
-    def send_text(self, chat_id: int, text: str, *, language_code: str = "en",
-                  username: str | None = "tester") -> None:
+    def send_text(
+        self, chat_id: int, text: str, *, language_code: str = "en", username: str | None = "tester"
+    ) -> None:
         """A user types `text` in a private chat with the bot."""
         message: dict[str, Any] = {
-            "message_id": 10_000 + self.state.next_update_id, "date": int(time.time()),
+            "message_id": 10_000 + self.state.next_update_id,
+            "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
-            "from": self._user(chat_id, language_code, username), "text": text}
+            "from": self._user(chat_id, language_code, username),
+            "text": text,
+        }
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
@@ -122,11 +150,22 @@ class FakeBotAPI:
 
     def press(self, chat_id: int, message_id: int, data: str) -> None:
         """A user presses an inline button with callback `data` under `message_id`."""
-        self._inject({"callback_query": {
-            "id": f"cb{self.state.next_update_id}", "from": self._user(chat_id, "en", None),
-            "chat_instance": "ci", "data": data,
-            "message": {"message_id": message_id, "date": int(time.time()),
-                        "chat": {"id": chat_id, "type": "private"}, "text": "alert"}}})
+        self._inject(
+            {
+                "callback_query": {
+                    "id": f"cb{self.state.next_update_id}",
+                    "from": self._user(chat_id, "en", None),
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": {
+                        "message_id": message_id,
+                        "date": int(time.time()),
+                        "chat": {"id": chat_id, "type": "private"},
+                        "text": "alert",
+                    },
+                }
+            }
+        )
 
     def _inject(self, update: dict[str, Any]) -> None:
         with self.cond:
@@ -202,18 +241,20 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.path.startswith(prefix):
             self._answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
-        method = self.path[len(prefix):]
+        method = self.path[len(prefix) :]
         result = self._call(method, params, at)
         if result is not None:
             self._answer(*result)
 
     do_GET = do_POST  # noqa: N815
 
-    def _call(self, method: str, params: dict[str, Any], at: float
-              ) -> tuple[int, dict[str, Any]] | None:
+    def _call(
+        self, method: str, params: dict[str, Any], at: float
+    ) -> tuple[int, dict[str, Any]] | None:
         chat = params.get("chat_id")
-        chat_id = int(chat) if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit() \
-            else None
+        chat_id = (
+            int(chat) if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit() else None
+        )
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._updates(params)}
         with self.fake.cond:
@@ -228,15 +269,17 @@ class _Handler(BaseHTTPRequestHandler):
             if func is None:
                 return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
             try:
-                result = func(params, at) if method in ("sendMessage", "editMessageText") \
+                result = (
+                    func(params, at)
+                    if method in ("sendMessage", "editMessageText")
                     else func(params)
+                )
             except ApiError as e:
                 return e.status, error_body(e.status, e.description, e.retry_after)
             self.fake.cond.notify_all()
             return 200, {"ok": True, "result": result}
 
-    def _wait_while_held(self, method: str, chat_id: int | None, params: dict[str, Any]
-                         ) -> bool:
+    def _wait_while_held(self, method: str, chat_id: int | None, params: dict[str, Any]) -> bool:
         """Wait (cond held) while a hold applies; False if the client went away."""
         entry = (method, params)
         if not self.fake.held(method, chat_id):
@@ -269,8 +312,9 @@ class _Handler(BaseHTTPRequestHandler):
         timeout = min(float(params.get("timeout") or 0), self.fake.max_poll)
         deadline = time.monotonic() + timeout
         with self.fake.cond:
-            self.fake.state.updates = [u for u in self.fake.state.updates
-                                    if u["update_id"] >= offset]
+            self.fake.state.updates = [
+                u for u in self.fake.state.updates if u["update_id"] >= offset
+            ]
             while not self.fake.state.updates and time.monotonic() < deadline:
                 self.fake.cond.wait(deadline - time.monotonic())
             return list(self.fake.state.updates[: int(params.get("limit") or 100)])
@@ -288,7 +332,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         return
-
 
 
 def _handler(server: FakeBotAPI) -> type[BaseHTTPRequestHandler]:

@@ -15,14 +15,38 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from botapi import FakeBotAPI
 
-BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Monitor", "username": "monitor_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False}
-_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-         "span", "tg-spoiler", "tg-emoji", "blockquote"}
-NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and "
-                "reply markup are exactly the same as a current content and reply markup of "
-                "the message")
+BOT_USER = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Monitor",
+    "username": "monitor_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "span",
+    "tg-spoiler",
+    "tg-emoji",
+    "blockquote",
+}
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and "
+    "reply markup are exactly the same as a current content and reply markup of "
+    "the message"
+)
 
 
 @dataclass
@@ -79,8 +103,13 @@ def render(html_text: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def _message(chat_id: int, message_id: int, text: str, markup: Any) -> dict[str, Any]:
-    out = {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
-           "chat": {"id": chat_id, "type": "private", "first_name": "Test"}, "text": text}
+    out = {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "from": BOT_USER,
+        "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+        "text": text,
+    }
     return out | ({"reply_markup": markup} if markup else {})
 
 
@@ -129,8 +158,15 @@ class Api:
     def sendMessage(self, p: dict[str, Any], at: float) -> Any:  # noqa: N802
         plain, links = self._rendered(p)
         chat_id = int(p["chat_id"])
-        sent = Sent(chat_id=chat_id, message_id=self.st.next_message_id, text=plain,
-                    html=str(p["text"]), reply_markup=p.get("reply_markup"), links=links, at=at)
+        sent = Sent(
+            chat_id=chat_id,
+            message_id=self.st.next_message_id,
+            text=plain,
+            html=str(p["text"]),
+            reply_markup=p.get("reply_markup"),
+            links=links,
+            at=at,
+        )
         self.st.next_message_id += 1
         self.st.messages[(chat_id, sent.message_id)] = sent
         self.st.sent.append(sent)
@@ -144,13 +180,21 @@ class Api:
         plain, links = self._rendered(p)
         if current.html == p["text"] and current.reply_markup == p.get("reply_markup"):
             raise ApiError(400, NOT_MODIFIED)
-        edited = Sent(chat_id=key[0], message_id=key[1], text=plain, html=str(p["text"]),
-                      reply_markup=p.get("reply_markup"), links=links, at=at,
-                      edits=current.edits + 1)
+        edited = Sent(
+            chat_id=key[0],
+            message_id=key[1],
+            text=plain,
+            html=str(p["text"]),
+            reply_markup=p.get("reply_markup"),
+            links=links,
+            at=at,
+            edits=current.edits + 1,
+        )
         self.st.messages[key] = edited
         self.st.edits.append(edited)
         return _message(key[0], key[1], plain, edited.reply_markup) | {
-            "edit_date": int(time.time())}
+            "edit_date": int(time.time())
+        }
 
 
 class ApiError(Exception):

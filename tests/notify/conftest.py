@@ -21,17 +21,23 @@ def bot_api() -> Iterator[FakeBotAPI]:
 
 
 @pytest.fixture
-def tg_settings(tmp_path: Path, bot_api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
-                ) -> Settings:
+def tg_settings(tmp_path: Path, bot_api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Telegram on (pointing at the fake server), console off, admin chat 900."""
     monkeypatch.setenv("MONITOR_TELEGRAM_TOKEN", TOKEN)
-    return parse_settings({
-        "store": {"path": str(tmp_path / "monitor.db")},
-        "notify": {"console": {"enabled": False},
-                   "telegram": {"enabled": True, "base_url": bot_api.base_url,
-                                "admin_chat_ids": [900]}},
-        "digest": {"timezone": "Europe/Paris"},
-    })
+    return parse_settings(
+        {
+            "store": {"path": str(tmp_path / "monitor.db")},
+            "notify": {
+                "console": {"enabled": False},
+                "telegram": {
+                    "enabled": True,
+                    "base_url": bot_api.base_url,
+                    "admin_chat_ids": [900],
+                },
+            },
+            "digest": {"timezone": "Europe/Paris"},
+        }
+    )
 
 
 @pytest.fixture(autouse=True)

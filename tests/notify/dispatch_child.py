@@ -20,8 +20,9 @@ TOKEN = "123456:TEST-token"
 
 async def main(db: str, base_url: str, now: datetime) -> None:
     with Store(db) as store:
-        notifier = TelegramNotifier(Bot(TOKEN, base_url=base_url), per_chat_interval=0,
-                                    overall_interval=0)
+        notifier = TelegramNotifier(
+            Bot(TOKEN, base_url=base_url), per_chat_interval=0, overall_interval=0
+        )
         try:
             print(await dispatch(store, [notifier], now), flush=True)
         finally:

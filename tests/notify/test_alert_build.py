@@ -18,33 +18,73 @@ NOW = datetime(2022, 5, 24, 12, 0, tzinfo=UTC)
 
 
 def story(**changes: object) -> Story:
-    base = Story(id=7, first_seen="2022-05-23T10:00:00+00:00", last_seen="2022-05-23T14:30:00",
-                 title=CLEARVIEW["title"], languages=("en", "fr"), representative_article_id=1,
-                 label="enforcement", score=0.97,
-                 fields=EventFields(authority="ICO", target="Clearview AI", action="fine",
-                                    amount=7_500_000.0, currency="GBP", country="GB",
-                                    law="UK GDPR", event_date="2022-05-23"),
-                 source_count=2)
+    base = Story(
+        id=7,
+        first_seen="2022-05-23T10:00:00+00:00",
+        last_seen="2022-05-23T14:30:00",
+        title=CLEARVIEW["title"],
+        languages=("en", "fr"),
+        representative_article_id=1,
+        label="enforcement",
+        score=0.97,
+        fields=EventFields(
+            authority="ICO",
+            target="Clearview AI",
+            action="fine",
+            amount=7_500_000.0,
+            currency="GBP",
+            country="GB",
+            law="UK GDPR",
+            event_date="2022-05-23",
+        ),
+        source_count=2,
+    )
     return replace(base, **changes)
 
 
-SOURCES = [AlertSource(outlet=s.outlet, lang=s.lang, url=s.url, title=s.title,
-                       published=s.published) for s in (EN, FR)]
+SOURCES = [
+    AlertSource(outlet=s.outlet, lang=s.lang, url=s.url, title=s.title, published=s.published)
+    for s in (EN, FR)
+]
 
 
 def test_json_shape_of_the_founding_example() -> None:
     data = alert_to_dict(build_alert(story(), SOURCES + SOURCES[:1]))  # a repeated URL
     assert data == {
-        "schema": 1, "id": "story-7", "story_id": 7, "version": 1, "label": "enforcement",
+        "schema": 1,
+        "id": "story-7",
+        "story_id": 7,
+        "version": 1,
+        "label": "enforcement",
         "headline": "UK regulator fines Clearview AI £7.5m over facial recognition database",
-        "score": 0.97, "authority": "ICO", "target": "Clearview AI", "action": "fine",
-        "amount": 7500000, "currency": "GBP", "country": "GB", "law": "UK GDPR",
-        "date": "2022-05-23", "event_date": "2022-05-23", "languages": ["en", "fr"],
+        "score": 0.97,
+        "authority": "ICO",
+        "target": "Clearview AI",
+        "action": "fine",
+        "amount": 7500000,
+        "currency": "GBP",
+        "country": "GB",
+        "law": "UK GDPR",
+        "date": "2022-05-23",
+        "event_date": "2022-05-23",
+        "languages": ["en", "fr"],
         "sources": [
-            {"outlet": "Tech Policy Wire", "lang": "en", "url": EN.url, "title": EN.title,
-             "published": "2022-05-23T10:00:00+00:00"},
-            {"outlet": "Le Journal du Numérique", "lang": "fr", "url": FR.url,
-             "title": FR.title, "published": "2022-05-23T14:30:00+00:00"}]}
+            {
+                "outlet": "Tech Policy Wire",
+                "lang": "en",
+                "url": EN.url,
+                "title": EN.title,
+                "published": "2022-05-23T10:00:00+00:00",
+            },
+            {
+                "outlet": "Le Journal du Numérique",
+                "lang": "fr",
+                "url": FR.url,
+                "title": FR.title,
+                "published": "2022-05-23T14:30:00+00:00",
+            },
+        ],
+    }
     assert alert_from_dict(json.loads(json.dumps(data))) == build_alert(story(), SOURCES)
 
 
@@ -102,20 +142,27 @@ def test_labels_and_score_threshold(tmp_path) -> None:
 
 def test_telegram_subscribers_get_what_their_filters_match(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("MONITOR_TELEGRAM_TOKEN", "123456:TEST-token")
-    notify = settings_with(console={"enabled": False},
-                           telegram={"enabled": True, "base_url": "http://127.0.0.1:9/bot"})
+    notify = settings_with(
+        console={"enabled": False}, telegram={"enabled": True, "base_url": "http://127.0.0.1:9/bot"}
+    )
     with Store(tmp_path / "m.db") as store:
-        for chat, filters in [(1, {}), (2, {"countries": ["FR"]}),
-                              (3, {"investigations": True}),
-                              (4, {"keywords": ["clearview"], "min_amount": 5e6}),
-                              (5, {"langs": ["de"]})]:
-            store.subscribers.subscribe(chat, username=None, lang="en", now=NOW,
-                                        filters=filters)
+        for chat, filters in [
+            (1, {}),
+            (2, {"countries": ["FR"]}),
+            (3, {"investigations": True}),
+            (4, {"keywords": ["clearview"], "min_amount": 5e6}),
+            (5, {"langs": ["de"]}),
+        ]:
+            store.subscribers.subscribe(chat, username=None, lang="en", now=NOW, filters=filters)
         store.subscribers.subscribe(6, username=None, lang="en", now=NOW)
         store.subscribers.set_paused(6, True, now=NOW)
-        ids = [add_story(store, CLEARVIEW, [EN, FR]), add_story(store, CNIL, [FR]),
-               add_story(store, PROBE, [EN2])]
+        ids = [
+            add_story(store, CLEARVIEW, [EN, FR]),
+            add_story(store, CNIL, [FR]),
+            add_story(store, PROBE, [EN2]),
+        ]
         alerts = refresh_alerts(store, ids, NOW, notify=notify)
-        got = {a.id: sorted(int(d.recipient) for d in store.deliveries.for_alert(a.id))
-               for a in alerts}
+        got = {
+            a.id: sorted(int(d.recipient) for d in store.deliveries.for_alert(a.id)) for a in alerts
+        }
     assert got == {"story-1": [1, 3, 4], "story-2": [1, 2, 3], "story-3": [3]}

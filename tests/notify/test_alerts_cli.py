@@ -28,8 +28,9 @@ def test_alerts_lists_newest_first_with_delivery_state(tmp_path: Path) -> None:
     with Store(db) as store:
         ids = [add_story(store, CLEARVIEW, [EN, FR]), add_story(store, CNIL, [FR])]
         refresh_alerts(store, ids, NOW, notify=parse_settings({}).notify)
-        store.db.execute("UPDATE alerts SET updated_at = '2022-05-20T00:00:00.000+00:00' "
-                         "WHERE id = 'story-2'")
+        store.db.execute(
+            "UPDATE alerts SET updated_at = '2022-05-20T00:00:00.000+00:00' WHERE id = 'story-2'"
+        )
     result = invoke(db, "alerts")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:5] == [
@@ -38,7 +39,8 @@ def test_alerts_lists_newest_first_with_delivery_state(tmp_path: Path) -> None:
         "  UK regulator fines Clearview AI £7.5m over facial recognition database",
         f"  - Tech Policy Wire (en): {EN.url}",
         f"  - Le Journal du Numérique (fr): {FR.url}",
-        "  deliveries: pending 1; updated 2022-05-24T12:00:00.000+00:00"]
+        "  deliveries: pending 1; updated 2022-05-24T12:00:00.000+00:00",
+    ]
     lines = invoke(db, "alerts", "--json").output.splitlines()
     assert [json.loads(x)["id"] for x in lines] == ["story-1", "story-2"]
     assert json.loads(lines[0])["amount"] == 7500000

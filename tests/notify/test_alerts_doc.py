@@ -26,15 +26,37 @@ def block(lang: str) -> str:
 
 def founding_example(version: int) -> dict[str, object]:
     story = Story(
-        id=42, first_seen="2022-05-23T10:00:00+00:00", last_seen="2022-05-23T14:30:00+00:00",
+        id=42,
+        first_seen="2022-05-23T10:00:00+00:00",
+        last_seen="2022-05-23T14:30:00+00:00",
         title="UK regulator fines Clearview AI £7.5m over facial recognition database",
-        languages=("en", "fr"), representative_article_id=1, label="enforcement", score=0.97,
-        fields=EventFields(authority="ICO", target="Clearview AI", action="fine",
-                           amount=7_500_000.0, currency="GBP", country="GB", law="UK GDPR",
-                           event_date="2022-05-23"), source_count=2, version=version)
-    sources = [AlertSource(outlet=s["outlet"], lang=s["lang"], url=s["url"], title=s["title"],
-                           published=s["published"])
-               for s in json.loads(block("json"))["sources"]]
+        languages=("en", "fr"),
+        representative_article_id=1,
+        label="enforcement",
+        score=0.97,
+        fields=EventFields(
+            authority="ICO",
+            target="Clearview AI",
+            action="fine",
+            amount=7_500_000.0,
+            currency="GBP",
+            country="GB",
+            law="UK GDPR",
+            event_date="2022-05-23",
+        ),
+        source_count=2,
+        version=version,
+    )
+    sources = [
+        AlertSource(
+            outlet=s["outlet"],
+            lang=s["lang"],
+            url=s["url"],
+            title=s["title"],
+            published=s["published"],
+        )
+        for s in json.loads(block("json"))["sources"]
+    ]
     return alert_to_dict(build_alert(story, sources))
 
 
@@ -61,8 +83,10 @@ AMOUNTS = re.findall(r"^\| (\d+) ([A-Z]{3}) \| (.+?) \| (.+?) \|$", DOC, re.M)
 def test_amount_table(amount: str, currency: str, en: str, fr: str) -> None:
     assert format_amount(float(amount), currency, "en") == en
     # The doc shows plain spaces where French typography uses no-break ones.
-    assert format_amount(float(amount), currency, "fr").replace("\u202f", " ").replace(
-        "\u00a0", " ") == fr
+    assert (
+        format_amount(float(amount), currency, "fr").replace("\u202f", " ").replace("\u00a0", " ")
+        == fr
+    )
 
 
 def test_every_command_and_filter_is_documented() -> None:

@@ -27,8 +27,9 @@ NOW = datetime(2022, 11, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def demo_tg_settings(tmp_path: Path, bot_api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
-                     ) -> Settings:
+def demo_tg_settings(
+    tmp_path: Path, bot_api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
     """The shipped config.toml (demo feeds), with Telegram on and the console off."""
     monkeypatch.setenv("MONITOR_TELEGRAM_TOKEN", TOKEN)
     raw = tomllib.loads((REPO / "config.toml").read_text(encoding="utf-8"))
@@ -51,7 +52,8 @@ def alerts_to(bot_api: FakeBotAPI, chat: int) -> list[str]:
 
 
 def test_demo_alerts_reach_subscribers_once_and_filtered(
-        demo_tg_settings: Settings, bot_api: FakeBotAPI) -> None:
+    demo_tg_settings: Settings, bot_api: FakeBotAPI
+) -> None:
     bot = BotThread(demo_tg_settings, lambda: NOW)
     try:
         assert bot_api.ask(201, "/start").startswith("Welcome!")
@@ -83,22 +85,31 @@ def test_demo_alerts_reach_subscribers_once_and_filtered(
 
 
 def test_a_story_that_gains_sources_edits_the_message_it_sent(
-        demo_tg_settings: Settings, bot_api: FakeBotAPI) -> None:
+    demo_tg_settings: Settings, bot_api: FakeBotAPI
+) -> None:
     bot = BotThread(demo_tg_settings, lambda: NOW)
     try:
         bot_api.ask(301, "/start")
     finally:
         bot.stop()
-    english_wire = dataclasses.replace(demo_tg_settings, feeds=tuple(
-        f for f in demo_tg_settings.feeds if f.name == "techpolicy-wire"))
+    english_wire = dataclasses.replace(
+        demo_tg_settings,
+        feeds=tuple(f for f in demo_tg_settings.feeds if f.name == "techpolicy-wire"),
+    )
     poll_once(english_wire)  # the founding story with one English source
-    [first] = [m for m in bot_api.state.sent if m.chat_id == 301
-               and m.text.startswith("🚨 Enforcement · ICO → Clearview AI")]
+    [first] = [
+        m
+        for m in bot_api.state.sent
+        if m.chat_id == 301 and m.text.startswith("🚨 Enforcement · ICO → Clearview AI")
+    ]
     assert "Sources (1):" in first.text
 
     poll_once(demo_tg_settings)  # the other outlets arrive: same story, two more sources
-    again = [m for m in bot_api.state.sent if m.chat_id == 301
-             and m.text.startswith("🚨 Enforcement · ICO → Clearview AI")]
+    again = [
+        m
+        for m in bot_api.state.sent
+        if m.chat_id == 301 and m.text.startswith("🚨 Enforcement · ICO → Clearview AI")
+    ]
     assert again == [first]  # no second message...
     edited = bot_api.message(301, first.message_id)
     assert edited.edits >= 1 and "Sources (3):" in edited.text  # ...the first one, edited

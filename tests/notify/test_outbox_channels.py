@@ -25,15 +25,23 @@ SECRET = "s3cret-for-tests"
 
 
 @pytest.fixture
-def settings(tmp_path: Path, http_server: TestServer, monkeypatch: pytest.MonkeyPatch
-             ) -> Settings:
+def settings(tmp_path: Path, http_server: TestServer, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("HOOK_SECRET", SECRET)
-    return parse_settings({
-        "store": {"path": str(tmp_path / "m.db")},
-        "notify": {"file": {"enabled": True, "path": "alerts.jsonl"},
-                   "webhook": {"enabled": True, "url": http_server.url("/hook"),
-                               "secret_env": "HOOK_SECRET", "max_attempts": 3}},
-    }, config_path=tmp_path / "config.toml")
+    return parse_settings(
+        {
+            "store": {"path": str(tmp_path / "m.db")},
+            "notify": {
+                "file": {"enabled": True, "path": "alerts.jsonl"},
+                "webhook": {
+                    "enabled": True,
+                    "url": http_server.url("/hook"),
+                    "secret_env": "HOOK_SECRET",
+                    "max_attempts": 3,
+                },
+            },
+        },
+        config_path=tmp_path / "config.toml",
+    )
 
 
 def run(store: Store, settings: Settings, now: datetime) -> DispatchReport:
@@ -73,7 +81,9 @@ def test_every_channel_gets_new_then_update(settings, http_server, tmp_path, cap
     assert "\nUPDATE story-1 v2 [Enforcement]" in out
     lines = [json.loads(x) for x in (tmp_path / "alerts.jsonl").read_text().splitlines()]
     assert [(x["event"], x["alert"]["version"], len(x["alert"]["sources"])) for x in lines] == [
-        ("alert.new", 1, 1), ("alert.update", 2, 2)]
+        ("alert.new", 1, 1),
+        ("alert.update", 2, 2),
+    ]
     assert lines[0]["delivery"] == "story-1|file|alerts.jsonl"
     posts = [r for r in http_server.requests if r.method == "POST"]
     assert len(posts) == 3 and posts[0].body == posts[1].body  # the retry sent the same event
@@ -82,7 +92,8 @@ def test_every_channel_gets_new_then_update(settings, http_server, tmp_path, cap
     for p in posts:
         assert p.headers["x-monitor-delivery"] == f"story-1|webhook|{http_server.url('/hook')}"
         assert p.headers["x-monitor-signature"] == signature(
-            SECRET, p.headers["x-monitor-timestamp"], p.body)
+            SECRET, p.headers["x-monitor-timestamp"], p.body
+        )
 
 
 def test_webhook_down_is_retried_later(settings, http_server) -> None:
@@ -94,7 +105,10 @@ def test_webhook_down_is_retried_later(settings, http_server) -> None:
         assert first.next_attempt == "2022-05-24T12:00:30.000+00:00"
         [row] = [d for d in store.deliveries.for_alert("story-1") if d.channel == "webhook"]
         assert (row.status, row.attempts, row.last_error) == (
-            "pending", 1, "DeliveryError: webhook: HTTP 503")
+            "pending",
+            1,
+            "DeliveryError: webhook: HTTP 503",
+        )
         assert run(store, settings, NOW + timedelta(seconds=29)).sent == 0
         assert run(store, settings, NOW + timedelta(seconds=30)).sent == 1
     assert len(hooks(http_server)) == 4
@@ -108,8 +122,12 @@ def test_webhook_refusal_and_flood_wait(settings, http_server) -> None:
         assert run(store, settings, NOW + timedelta(days=1)).dead == 0
         assert len(hooks(http_server)) == 1
         http_server.route("/hook", "slow down", status=429, headers={"Retry-After": "7"})
-        refresh_alerts(store, [add_story(store, {**CLEARVIEW, "title": "Other"}, [FR])], NOW,
-                       notify=settings.notify)
+        refresh_alerts(
+            store,
+            [add_story(store, {**CLEARVIEW, "title": "Other"}, [FR])],
+            NOW,
+            notify=settings.notify,
+        )
         report = run(store, settings, NOW)
         assert (report.deferred, report.next_attempt) == (1, "2022-05-24T12:00:07.000+00:00")
         assert len(hooks(http_server)) == 2  # a stated wait is not retried in the call

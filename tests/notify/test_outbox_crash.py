@@ -30,16 +30,20 @@ CHATS = (101, 102, 103)
 
 def start_dispatch(db: Path, bot_api: FakeBotAPI, now: datetime) -> subprocess.Popen[str]:
     assert TOKEN == "123456:TEST-token"  # the child uses the same token
-    return subprocess.Popen([sys.executable, str(CHILD), str(db), bot_api.base_url,
-                             now.isoformat()], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONWARNINGS": "error"})
+    return subprocess.Popen(
+        [sys.executable, str(CHILD), str(db), bot_api.base_url, now.isoformat()],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
 
 
 def restart(db: Path, settings: Settings, now: datetime) -> DispatchReport:
     """A fresh dispatcher (new store connection and bot) after the crash."""
+
     async def go() -> DispatchReport:
-        notifier = TelegramNotifier.from_settings(settings, per_chat_interval=0,
-                                                  overall_interval=0)
+        notifier = TelegramNotifier.from_settings(settings, per_chat_interval=0, overall_interval=0)
         try:
             with Store(db) as store:
                 return await dispatch(store, [notifier], now)
@@ -54,20 +58,24 @@ def kill_while_held(db: Path, bot_api: FakeBotAPI, method: str, now: datetime) -
     bot_api.hold(method, chat_id=102)
     proc = start_dispatch(db, bot_api, now)
     try:
-        bot_api.wait_for(lambda s: any(m == method and p["chat_id"] == 102
-                                       for m, p in s.waiting), timeout=20)
+        bot_api.wait_for(
+            lambda s: any(m == method and p["chat_id"] == 102 for m, p in s.waiting), timeout=20
+        )
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=10)
     # The server sees the connection drop: that request never reached the chat.
-    bot_api.wait_for(lambda s: len(s.abandoned) == 1 if method == "sendMessage"
-                     else len(s.abandoned) == 2)
+    bot_api.wait_for(
+        lambda s: len(s.abandoned) == 1 if method == "sendMessage" else len(s.abandoned) == 2
+    )
     bot_api.release()
 
 
 def rows(store: Store) -> dict[int, tuple[str, int, str | None]]:
-    return {int(r["recipient"]): (r["status"], r["sent_version"], r["external_id"])
-            for r in store.db["deliveries"].rows}
+    return {
+        int(r["recipient"]): (r["status"], r["sent_version"], r["external_id"])
+        for r in store.db["deliveries"].rows
+    }
 
 
 def crash_during_send(db: Path, settings: Settings, bot_api: FakeBotAPI) -> None:

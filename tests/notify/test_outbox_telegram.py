@@ -44,7 +44,8 @@ Date\u00a0: 2022-05-23
 def run(store: Store, settings: Settings, now: datetime, **kwargs: float) -> DispatchReport:
     async def go() -> DispatchReport:
         notifier = TelegramNotifier.from_settings(
-            settings, per_chat_interval=0, overall_interval=0, **kwargs)
+            settings, per_chat_interval=0, overall_interval=0, **kwargs
+        )
         try:
             return await dispatch(store, [notifier], now)
         finally:
@@ -76,8 +77,9 @@ def test_sent_once_after_acknowledgement(store, tg_settings, bot_api: FakeBotAPI
     assert bot_api.texts(102)[0].startswith(FR_HEAD)
     first = bot_api.state.sent[0]
     assert first.links == [(EN.url, ""), (FR.url, "")]
-    assert first.reply_markup == {"inline_keyboard": [[
-        {"text": "🔕 Pause alerts", "callback_data": "pause"}]]}
+    assert first.reply_markup == {
+        "inline_keyboard": [[{"text": "🔕 Pause alerts", "callback_data": "pause"}]]
+    }
     row = status(store, 101)
     assert (row["status"], row["sent_version"], row["attempts"]) == ("sent", 1, 0)
     assert row["external_id"] == str(first.message_id)
@@ -102,12 +104,12 @@ def test_story_update_edits_the_message(store, tg_settings, bot_api: FakeBotAPI)
     assert "Sources (3):" in shown and "Euro Digital News (EN)" in shown
     assert shown.endswith("✏️ Updated (version 2)")
     assert bot_api.message(102, int(status(store, 102)["external_id"])).text.endswith(
-        "✏️ Mis à jour (version 2)")
+        "✏️ Mis à jour (version 2)"
+    )
     assert status(store, 101)["sent_version"] == 2
 
 
-def test_edit_already_applied_before_a_crash_counts_as_done(store, tg_settings, bot_api
-                                                             ) -> None:
+def test_edit_already_applied_before_a_crash_counts_as_done(store, tg_settings, bot_api) -> None:
     story = add_story(store, CLEARVIEW, [EN])
     refresh_alerts(store, [story], NOW, notify=tg_settings.notify)
     run(store, tg_settings, NOW)
@@ -116,8 +118,10 @@ def test_edit_already_applied_before_a_crash_counts_as_done(store, tg_settings, 
     run(store, tg_settings, NOW)
     # Telegram applied the edit but we died before recording it: the row is back in
     # `sending` at version 1 with an expired lease.
-    store.db.execute("UPDATE deliveries SET status = 'sending', sent_version = 1, "
-                     "next_attempt = '2022-05-24T12:00:00.000+00:00'")
+    store.db.execute(
+        "UPDATE deliveries SET status = 'sending', sent_version = 1, "
+        "next_attempt = '2022-05-24T12:00:00.000+00:00'"
+    )
     report = run(store, tg_settings, NOW + timedelta(minutes=3))
     assert report.edited == 2 and report.dead == 0
     assert bot_api.sends_per_chat() == {101: 1, 102: 1}
@@ -139,8 +143,7 @@ def test_flood_wait_is_honoured(store, tg_settings, bot_api: FakeBotAPI) -> None
     assert bot_api.sends_per_chat() == {101: 1, 102: 1}
 
 
-def test_blocked_bot_deactivates_the_subscriber(store, tg_settings, bot_api: FakeBotAPI
-                                                ) -> None:
+def test_blocked_bot_deactivates_the_subscriber(store, tg_settings, bot_api: FakeBotAPI) -> None:
     bot_api.block(102)
     refresh_alerts(store, [add_story(store, CLEARVIEW, [EN])], NOW, notify=tg_settings.notify)
     report = run(store, tg_settings, NOW)
@@ -157,8 +160,7 @@ def test_blocked_bot_deactivates_the_subscriber(store, tg_settings, bot_api: Fak
     assert len(tried) == 1
 
 
-def test_transient_failures_back_off_then_give_up(store, tg_settings, bot_api: FakeBotAPI
-                                                  ) -> None:
+def test_transient_failures_back_off_then_give_up(store, tg_settings, bot_api: FakeBotAPI) -> None:
     bot_api.fail("sendMessage", 502, "Bad Gateway", chat_id=101, times=10)
     refresh_alerts(store, [add_story(store, CLEARVIEW, [EN])], NOW, notify=tg_settings.notify)
     first = run(store, tg_settings, NOW, max_attempts=3)
@@ -175,8 +177,7 @@ def test_transient_failures_back_off_then_give_up(store, tg_settings, bot_api: F
     assert run(store, tg_settings, NOW + timedelta(days=1), max_attempts=3).retrying == 0
 
 
-def test_paused_or_gone_subscribers_are_skipped(store, tg_settings, bot_api: FakeBotAPI
-                                                ) -> None:
+def test_paused_or_gone_subscribers_are_skipped(store, tg_settings, bot_api: FakeBotAPI) -> None:
     refresh_alerts(store, [add_story(store, CLEARVIEW, [EN])], NOW, notify=tg_settings.notify)
     store.subscribers.set_paused(102, True, now=NOW)
     report = run(store, tg_settings, NOW)
@@ -185,8 +186,7 @@ def test_paused_or_gone_subscribers_are_skipped(store, tg_settings, bot_api: Fak
     assert bot_api.sends_per_chat() == {101: 1}
 
 
-def test_deleted_message_is_sent_again_on_update(store, tg_settings, bot_api: FakeBotAPI
-                                                 ) -> None:
+def test_deleted_message_is_sent_again_on_update(store, tg_settings, bot_api: FakeBotAPI) -> None:
     story = add_story(store, CLEARVIEW, [EN])
     refresh_alerts(store, [story], NOW, notify=tg_settings.notify)
     run(store, tg_settings, NOW)
@@ -198,4 +198,3 @@ def test_deleted_message_is_sent_again_on_update(store, tg_settings, bot_api: Fa
     assert report.sent == 2
     assert bot_api.sends_per_chat() == {101: 2, 102: 2}
     assert bot_api.texts(101)[1].endswith("✏️ Updated (version 2)")
-

@@ -46,10 +46,14 @@ class Handler:
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), msg))
         return "250 OK"
 
-    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str,
-                     auth_data: Any) -> AuthResult:
-        ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER
-              and auth_data.password.decode() == PASSWORD)
+    def authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login.decode() == USER
+            and auth_data.password.decode() == PASSWORD
+        )
         if ok:
             self.logins.append(auth_data.login.decode())
         # handled=False: aiosmtpd itself answers (535 on failure) instead of staying silent.
@@ -82,8 +86,9 @@ class SmtpServer:
         kwargs = dict(self.kwargs)
         if "authenticator" in kwargs:
             kwargs["authenticator"] = self.handler.authenticate
-        self._ctl = _Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                ready_timeout=5, **kwargs)
+        self._ctl = _Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=5, **kwargs
+        )
         self._ctl.start()
         self.port = self._ctl.port
 
@@ -111,10 +116,16 @@ def free_port() -> int:
 
 def digest_settings(tmp_path: Path, port: int, **digest: Any) -> Settings:
     """Digest on, Paris time, two recipients, pointing at 127.0.0.1:`port`."""
-    section = {"enabled": True, "timezone": "Europe/Paris", "recipients": RECIPIENTS,
-               "sender": "News Monitor <digest@monitor.example>", "smtp_host": "127.0.0.1",
-               "smtp_port": port, "unsubscribe": "mailto:digest@monitor.example?subject=stop",
-               **digest}
+    section = {
+        "enabled": True,
+        "timezone": "Europe/Paris",
+        "recipients": RECIPIENTS,
+        "sender": "News Monitor <digest@monitor.example>",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "unsubscribe": "mailto:digest@monitor.example?subject=stop",
+        **digest,
+    }
     return parse_settings({"store": {"path": str(tmp_path / "monitor.db")}, "digest": section})
 
 
@@ -122,5 +133,3 @@ def fast_sender(settings: Settings, **kwargs: Any) -> SmtpSender:
     """The real sender with a short timeout and millisecond retry sleeps."""
     config = replace(smtp_config(settings), timeout_s=5.0)
     return SmtpSender(config, retry=RetryPolicy(attempts=2, base_delay_s=0.01), **kwargs)
-
-

@@ -21,9 +21,11 @@ def write_config(tmp_path: Path, port: int, *, enabled: bool = True) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
         f'[store]\npath = "monitor.db"\n\n'
-        f"[digest]\nenabled = {json.dumps(enabled)}\ntimezone = \"Europe/Paris\"\n"
-        f"recipients = {json.dumps(RECIPIENTS)}\nsmtp_host = \"127.0.0.1\"\n"
-        f"smtp_port = {port}\nsender = \"digest@monitor.example\"\n", encoding="utf-8")
+        f'[digest]\nenabled = {json.dumps(enabled)}\ntimezone = "Europe/Paris"\n'
+        f'recipients = {json.dumps(RECIPIENTS)}\nsmtp_host = "127.0.0.1"\n'
+        f'smtp_port = {port}\nsender = "digest@monitor.example"\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -33,11 +35,13 @@ def run(config: Path, *args: str) -> tuple[int, str, str]:
 
 
 def test_preview_prints_subject_and_text(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]]) -> None:
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]]
+) -> None:
     code, out, _ = run(write_config(tmp_path, 25), "--date", "2022-05-23")
     assert code == 0
-    assert out.startswith("Subject: [news-monitor] 2022-05-23: 3 enforcement actions, "
-                          "1 investigation\n")
+    assert out.startswith(
+        "Subject: [news-monitor] 2022-05-23: 3 enforcement actions, 1 investigation\n"
+    )
     assert EVIL_TITLE in out
 
 
@@ -49,8 +53,9 @@ def test_out_writes_the_html(tmp_path: Path, seeded: tuple[Store, dict[str, int]
     assert html.startswith("<!DOCTYPE html>") and "&lt;script&gt;" in html
 
 
-def test_send_once_then_already_sent(tmp_path: Path, seeded: tuple[Store, dict[str, int]],
-                                     smtp_server: SmtpServer) -> None:
+def test_send_once_then_already_sent(
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer
+) -> None:
     config = write_config(tmp_path, smtp_server.port)
     code, out, _ = run(config, "--date", "2022-05-23", "--send")
     assert code == 0 and "sent          alice@example.org" in out
@@ -61,8 +66,9 @@ def test_send_once_then_already_sent(tmp_path: Path, seeded: tuple[Store, dict[s
     assert code == 0 and smtp_server.handler.received[-1].rcpt_tos == ["carol@example.org"]
 
 
-def test_send_failure_exits_1(tmp_path: Path, seeded: tuple[Store, dict[str, int]],
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_send_failure_exits_1(
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(smtp, "DEFAULT_RETRY", RetryPolicy(attempts=2, base_delay_s=0.01))
     code, _, err = run(write_config(tmp_path, free_port()), "--date", "2022-05-23", "--send")
     assert code == 1 and "FAILED        alice@example.org" in err and "refused" in err

@@ -21,7 +21,8 @@ def sql_blocks() -> list[str]:
 
 
 def test_documented_sql_shows_and_resets_digest_deliveries(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer) -> None:
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer
+) -> None:
     store, _ = seeded
     settings = digest_settings(tmp_path, smtp_server.port)
     sender = fast_sender(settings)

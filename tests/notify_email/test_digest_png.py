@@ -24,8 +24,9 @@ sys.path.insert(0, str(SCRIPT.parent))
 
 from render_digest_png import find_chromium  # noqa: E402
 
-pytestmark = pytest.mark.skipif(find_chromium() is None,
-                                reason="Chromium is not installed (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    find_chromium() is None, reason="Chromium is not installed (apt-get install chromium)"
+)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -37,11 +38,17 @@ def png_size(data: bytes) -> tuple[int, int]:
 def test_digest_renders_to_png(tmp_path: Path, seeded: tuple[Store, dict[str, int]]) -> None:
     digest = load_digest(seeded[0], DigestSettings(timezone="Europe/Paris"), date(2022, 5, 23))
     html = tmp_path / "digest.html"
-    html.write_text(render_digest(digest, unsubscribe="mailto:x@example.org").html,
-                    encoding="utf-8")
+    html.write_text(
+        render_digest(digest, unsubscribe="mailto:x@example.org").html, encoding="utf-8"
+    )
     png = tmp_path / "digest.png"
-    done = subprocess.run([sys.executable, str(SCRIPT), str(html), str(png)],
-                          capture_output=True, text=True, timeout=90, check=False)
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), str(html), str(png)],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     data = png.read_bytes()
     assert png_size(data) == (900, 1400)

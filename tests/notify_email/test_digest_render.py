@@ -28,8 +28,21 @@ from .digest_seed import CLEARVIEW, EVIL_TITLE
 DAY = date(2022, 5, 23)
 PARIS = DigestSettings(timezone="Europe/Paris")
 UNSUB = "mailto:digest@monitor.example?subject=stop"
-ALLOWED_TAGS = {"html", "head", "meta", "title", "body", "table", "tr", "td", "div", "span",
-                "b", "a", "code"}
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "body",
+    "table",
+    "tr",
+    "td",
+    "div",
+    "span",
+    "b",
+    "a",
+    "code",
+}
 
 
 class _Collector(HTMLParser):
@@ -113,11 +126,19 @@ def test_empty_day() -> None:
     assert "Nothing to report for 2022-05-23" in r.html
 
 
-@pytest.mark.parametrize(("amount", "currency", "shown"), [
-    (7_552_800, "GBP", "£7,552,800"), (20_000_000, "EUR", "€20,000,000"),
-    (1234.5, "usd", "$1,234.50"), (3_000_000, "CHF", "CHF 3,000,000"),
-    (500, None, "500"), (None, "GBP", ""), (float("nan"), "EUR", ""), (-3, "EUR", ""),
-])
+@pytest.mark.parametrize(
+    ("amount", "currency", "shown"),
+    [
+        (7_552_800, "GBP", "£7,552,800"),
+        (20_000_000, "EUR", "€20,000,000"),
+        (1234.5, "usd", "$1,234.50"),
+        (3_000_000, "CHF", "CHF 3,000,000"),
+        (500, None, "500"),
+        (None, "GBP", ""),
+        (float("nan"), "EUR", ""),
+        (-3, "EUR", ""),
+    ],
+)
 def test_full_amount(amount: float | None, currency: str | None, shown: str) -> None:
     assert full_amount(amount, currency) == shown
 
@@ -125,10 +146,14 @@ def test_full_amount(amount: float | None, currency: str | None, shown: str) -> 
 def test_message_parts_and_headers(day_digest: Digest) -> None:
     r = render_digest(day_digest, unsubscribe=UNSUB)
     now = datetime(2022, 5, 24, 5, 0, tzinfo=UTC)
-    msg = build_message(r, sender="News Monitor <digest@monitor.example>",
-                        recipient="alice@example.org", unsubscribe=UNSUB,
-                        msg_id=message_id("digest:2022-05-23:alice@example.org",
-                                          "digest@monitor.example"), now=now)
+    msg = build_message(
+        r,
+        sender="News Monitor <digest@monitor.example>",
+        recipient="alice@example.org",
+        unsubscribe=UNSUB,
+        msg_id=message_id("digest:2022-05-23:alice@example.org", "digest@monitor.example"),
+        now=now,
+    )
     parsed = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
     assert parsed.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in parsed.iter_parts()] == ["text/plain", "text/html"]
@@ -137,9 +162,14 @@ def test_message_parts_and_headers(day_digest: Digest) -> None:
     assert parsed["Date"] == "Tue, 24 May 2022 05:00:00 +0000"
     assert parsed["Message-ID"].endswith("@monitor.example>")
     assert parsed.get_body(("plain",)).get_content() == r.text  # type: ignore[union-attr]
-    https = build_message(r, sender="a@b.example", recipient="c@d.example",
-                          unsubscribe="https://monitor.example/unsubscribe?u=1",
-                          msg_id="<x@b.example>", now=now)
+    https = build_message(
+        r,
+        sender="a@b.example",
+        recipient="c@d.example",
+        unsubscribe="https://monitor.example/unsubscribe?u=1",
+        msg_id="<x@b.example>",
+        now=now,
+    )
     assert https["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
@@ -150,12 +180,22 @@ def test_message_id_is_stable_per_delivery() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(title=st.text(min_size=1, max_size=80), outlet=st.text(max_size=30),
-       url=st.text(max_size=40))
+@given(
+    title=st.text(min_size=1, max_size=80), outlet=st.text(max_size=30), url=st.text(max_size=40)
+)
 def test_any_feed_text_stays_text(title: str, outlet: str, url: str) -> None:
-    story = Story(id=1, first_seen="x", last_seen="x", title=title, languages=("en",),
-                  representative_article_id=0, label="enforcement", score=0.9,
-                  fields=EventFields(authority=outlet, country="GB"), source_count=1)
+    story = Story(
+        id=1,
+        first_seen="x",
+        last_seen="x",
+        title=title,
+        languages=("en",),
+        representative_article_id=0,
+        label="enforcement",
+        score=0.9,
+        fields=EventFields(authority=outlet, country="GB"),
+        source_count=1,
+    )
     src = AlertSource(outlet=outlet, lang="en", url=url, title=title, published=None)
     r = render_digest(build_digest(DAY, [(story, [src])], PARIS), unsubscribe=UNSUB)
     page = parse_html(r.html)

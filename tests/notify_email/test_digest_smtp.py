@@ -40,7 +40,8 @@ def rows(store: Store) -> dict[str, DigestDelivery]:
 
 
 def test_digest_arrives_with_both_parts(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer) -> None:
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer
+) -> None:
     store, _ = seeded
     settings = digest_settings(tmp_path, smtp_server.port)
     report = send_digest(settings, store, DAY, AT_SEVEN, sender=fast_sender(settings))
@@ -66,7 +67,8 @@ def test_digest_arrives_with_both_parts(
 
 
 def test_sent_once_per_recipient(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer) -> None:
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer
+) -> None:
     store, _ = seeded
     settings = digest_settings(tmp_path, smtp_server.port)
     sender = fast_sender(settings)
@@ -81,7 +83,8 @@ def test_sent_once_per_recipient(
 
 
 def test_outage_keeps_deliveries_pending_then_the_job_sends_them(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]]) -> None:
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]]
+) -> None:
     store, _ = seeded
     port = free_port()  # nothing listens there yet: connection refused
     settings = digest_settings(tmp_path, port)
@@ -105,7 +108,8 @@ def test_outage_keeps_deliveries_pending_then_the_job_sends_them(
 
 
 def test_451_is_retried_then_recorded_then_sent(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer) -> None:
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer
+) -> None:
     store, _ = seeded
     settings = digest_settings(tmp_path, smtp_server.port)
     sender = fast_sender(settings)
@@ -122,7 +126,8 @@ def test_451_is_retried_then_recorded_then_sent(
 
 
 def test_permanent_refusal_is_not_retried_in_process_and_gives_up(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer) -> None:
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer
+) -> None:
     store, _ = seeded
     settings = digest_settings(tmp_path, smtp_server.port, recipients=["carol@example.org"])
     sender = fast_sender(settings)
@@ -138,7 +143,8 @@ def test_permanent_refusal_is_not_retried_in_process_and_gives_up(
 
 
 def test_a_send_interrupted_mid_way_is_resent_after_its_lease(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer) -> None:
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer
+) -> None:
     store, _ = seeded
     settings = digest_settings(tmp_path, smtp_server.port, recipients=["alice@example.org"])
     store.digests.ensure(DAY, ["alice@example.org"], now=AT_SEVEN)
@@ -151,40 +157,60 @@ def test_a_send_interrupted_mid_way_is_resent_after_its_lease(
 
 
 def test_auth_with_password_from_environment(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]], auth_smtp_server: SmtpServer,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path,
+    seeded: tuple[Store, dict[str, int]],
+    auth_smtp_server: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     store, _ = seeded
     monkeypatch.setenv("DIGEST_SMTP_PASSWORD", PASSWORD)
-    settings = digest_settings(tmp_path, auth_smtp_server.port, smtp_user=USER,
-                               smtp_password_env="DIGEST_SMTP_PASSWORD")
+    settings = digest_settings(
+        tmp_path, auth_smtp_server.port, smtp_user=USER, smtp_password_env="DIGEST_SMTP_PASSWORD"
+    )
     report = send_digest(settings, store, DAY, AT_SEVEN, sender=fast_sender(settings))
     assert report.sent == tuple(RECIPIENTS)
     assert auth_smtp_server.handler.logins == [USER, USER]
 
 
 def test_wrong_password_is_recorded(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]], auth_smtp_server: SmtpServer,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path,
+    seeded: tuple[Store, dict[str, int]],
+    auth_smtp_server: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     store, _ = seeded
     monkeypatch.setenv("DIGEST_SMTP_PASSWORD", "not-the-password")
-    settings = digest_settings(tmp_path, auth_smtp_server.port, smtp_user=USER,
-                               smtp_password_env="DIGEST_SMTP_PASSWORD")
+    settings = digest_settings(
+        tmp_path, auth_smtp_server.port, smtp_user=USER, smtp_password_env="DIGEST_SMTP_PASSWORD"
+    )
     report = send_digest(settings, store, DAY, AT_SEVEN, sender=fast_sender(settings))
     assert report.sent == () and not auth_smtp_server.handler.received
     alice = rows(store)["alice@example.org"]
     assert alice.status == "pending" and "AUTH failed: 535" in (alice.last_error or "")
 
 
-def test_starttls_with_auth(tmp_path: Path, seeded: tuple[Store, dict[str, int]],
-                            tls_files: tuple[Path, Path],
-                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_starttls_with_auth(
+    tmp_path: Path,
+    seeded: tuple[Store, dict[str, int]],
+    tls_files: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     store, _ = seeded
-    server = SmtpServer(tls_context=server_tls(tls_files), require_starttls=True,
-                        authenticator=True, auth_required=True)
+    server = SmtpServer(
+        tls_context=server_tls(tls_files),
+        require_starttls=True,
+        authenticator=True,
+        auth_required=True,
+    )
     try:
         monkeypatch.setenv("DIGEST_SMTP_PASSWORD", PASSWORD)
-        settings = digest_settings(tmp_path, server.port, smtp_security="starttls",
-                                   smtp_user=USER, smtp_password_env="DIGEST_SMTP_PASSWORD")
+        settings = digest_settings(
+            tmp_path,
+            server.port,
+            smtp_security="starttls",
+            smtp_user=USER,
+            smtp_password_env="DIGEST_SMTP_PASSWORD",
+        )
         sender = fast_sender(settings, ssl_context=client_tls(tls_files))
         assert send_digest(settings, store, DAY, AT_SEVEN, sender=sender).sent == tuple(RECIPIENTS)
         assert server.handler.logins == [USER, USER] and len(server.handler.received) == 2
@@ -192,8 +218,9 @@ def test_starttls_with_auth(tmp_path: Path, seeded: tuple[Store, dict[str, int]]
         server.stop()
 
 
-def test_implicit_tls(tmp_path: Path, seeded: tuple[Store, dict[str, int]],
-                      tls_files: tuple[Path, Path]) -> None:
+def test_implicit_tls(
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]], tls_files: tuple[Path, Path]
+) -> None:
     store, _ = seeded
     server = SmtpServer(ssl_context=server_tls(tls_files))
     try:
@@ -209,8 +236,9 @@ def test_implicit_tls(tmp_path: Path, seeded: tuple[Store, dict[str, int]],
 
 
 @pytest.mark.parametrize("send_empty", [True, False])
-def test_empty_day(tmp_path: Path, seeded: tuple[Store, dict[str, int]],
-                   smtp_server: SmtpServer, send_empty: bool) -> None:
+def test_empty_day(
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer, send_empty: bool
+) -> None:
     store, _ = seeded
     settings = digest_settings(tmp_path, smtp_server.port, send_empty=send_empty)
     quiet = date(2022, 5, 1)
@@ -225,15 +253,15 @@ def test_empty_day(tmp_path: Path, seeded: tuple[Store, dict[str, int]],
 
 
 def test_job_does_nothing_when_disabled(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer) -> None:
+    tmp_path: Path, seeded: tuple[Store, dict[str, int]], smtp_server: SmtpServer
+) -> None:
     store, _ = seeded
     settings = digest_settings(tmp_path, smtp_server.port, enabled=False)
     assert send_digest_job(settings, store, AT_SEVEN) == []
     assert store.digests.for_day(DAY) == [] and not smtp_server.handler.received
 
 
-def test_stale_digests_are_given_up(
-        tmp_path: Path, seeded: tuple[Store, dict[str, int]]) -> None:
+def test_stale_digests_are_given_up(tmp_path: Path, seeded: tuple[Store, dict[str, int]]) -> None:
     store, _ = seeded
     settings = digest_settings(tmp_path, free_port(), recipients=["alice@example.org"])
     send_digest(settings, store, DAY, AT_SEVEN, sender=fast_sender(settings))

@@ -34,8 +34,14 @@ def test_golden_feed(path: Path) -> None:
     assert parsed.ttl_s == expected["ttl_s"]
     assert (parsed.bozo_reason is not None) == expected["bozo"]
     got = [
-        {"guid": i.guid, "url": i.url, "title": i.title.replace("’", "'"),
-         "summary": i.summary, "published": i.published, "lang": i.lang}
+        {
+            "guid": i.guid,
+            "url": i.url,
+            "title": i.title.replace("’", "'"),
+            "summary": i.summary,
+            "published": i.published,
+            "lang": i.lang,
+        }
         for i in parsed.items
     ]
     want = [dict(i, title=i["title"].replace("’", "'")) for i in expected["items"]]
@@ -43,16 +49,24 @@ def test_golden_feed(path: Path) -> None:
 
 
 def test_declared_content_type_charset_is_used() -> None:
-    body = "<?xml version='1.0'?><rss version='2.0'><channel><title>Été</title><item>" \
-           "<title>Amende</title><link>https://x.fr/1</link></item></channel></rss>"
-    parsed = parse_feed(body.encode("cp1252"), feed_name="t", base_url="https://x.fr/",
-                        content_type="application/rss+xml; charset=windows-1252", now=NOW)
+    body = (
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Été</title><item>"
+        "<title>Amende</title><link>https://x.fr/1</link></item></channel></rss>"
+    )
+    parsed = parse_feed(
+        body.encode("cp1252"),
+        feed_name="t",
+        base_url="https://x.fr/",
+        content_type="application/rss+xml; charset=windows-1252",
+        now=NOW,
+    )
     assert parsed.title == "Été"
 
 
 def test_max_items_keeps_the_first_entries() -> None:
-    items = "".join(f"<item><title>t{i}</title><link>https://x.org/{i}</link></item>"
-                    for i in range(50))
+    items = "".join(
+        f"<item><title>t{i}</title><link>https://x.org/{i}</link></item>" for i in range(50)
+    )
     body = f"<rss version='2.0'><channel><title>x</title>{items}</channel></rss>".encode()
     parsed = parse_feed(body, feed_name="t", base_url="https://x.org/", now=NOW, max_items=10)
     assert [i.title for i in parsed.items] == [f"t{i}" for i in range(10)]

@@ -30,11 +30,16 @@ def test_plain_get_returns_body_and_headers(http_server, fetch_settings) -> None
 
 
 def test_conditional_get_gives_304(http_server, fetch_settings) -> None:
-    url = http_server.route("/f.xml", b"<rss/>", etag='"v1"',
-                            headers={"Last-Modified": "Mon, 23 May 2022 09:00:00 GMT"})
+    url = http_server.route(
+        "/f.xml", b"<rss/>", etag='"v1"', headers={"Last-Modified": "Mon, 23 May 2022 09:00:00 GMT"}
+    )
     first = fetch(fetch_settings, url)
-    again = fetch(fetch_settings, url, etag=first.headers["etag"],
-                  last_modified=first.headers["last-modified"])
+    again = fetch(
+        fetch_settings,
+        url,
+        etag=first.headers["etag"],
+        last_modified=first.headers["last-modified"],
+    )
     assert again.not_modified and again.body == b""
     sent = http_server.hits("/f.xml")[1].headers
     assert sent["if-none-match"] == '"v1"'
@@ -116,8 +121,16 @@ def test_non_http_schemes_refused(url: str) -> None:
         fetch(FetchSettings(), url)
 
 
-@pytest.mark.parametrize("addr", ["http://10.0.0.1/", "http://169.254.169.254/latest",
-                                  "http://[::1]/", "http://192.168.1.1/", "http://0.0.0.0/"])
+@pytest.mark.parametrize(
+    "addr",
+    [
+        "http://10.0.0.1/",
+        "http://169.254.169.254/latest",
+        "http://[::1]/",
+        "http://192.168.1.1/",
+        "http://0.0.0.0/",
+    ],
+)
 def test_private_and_link_local_refused(addr: str) -> None:
     with pytest.raises(BlockedURLError):
         fetch(FetchSettings(connect_timeout=0.5), addr)

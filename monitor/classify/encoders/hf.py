@@ -131,8 +131,9 @@ def _resolve_source(model: str) -> str:
     return model
 
 
-def _load(transformers: Any, model: str, source: str, device: str,
-          auto_class: str = "AutoModel") -> tuple[Any, Any]:
+def _load(
+    transformers: Any, model: str, source: str, device: str, auto_class: str = "AutoModel"
+) -> tuple[Any, Any]:
     """Tokenizer and model (`transformers.<auto_class>`) from local files, on `device`."""
     transformers.utils.logging.disable_progress_bar()  # a daemon's log is not a terminal
     try:
