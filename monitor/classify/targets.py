@@ -49,7 +49,8 @@ _STOP = _words(
     samedi dimanche january february march april may june july august september october november
     december janvier février mars avril mai juin juillet août septembre octobre novembre décembre
     mr mrs ms m. mme dr it il elle ils elles they he she we on celle celui ceux ce cela
-    ceci faute one two three four five six seven eight nine ten eleven twelve several un deux
+    ceci faute aucun aucune nul nulle chaque tout toute tous toutes one two three four five
+    six seven eight nine ten eleven twelve several un deux
     trois quatre cinq six sept huit neuf dix onze douze plusieurs"""
 )
 _LEAD_DROP = {"the", "le", "la", "les", "l'", "l’", "us", "u.s.", "uk", "u.k.", "eu", "french", "a"}

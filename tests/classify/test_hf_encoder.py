@@ -11,6 +11,8 @@ from monitor.classify.encoders import make_encoder
 from monitor.config import ClassifySettings
 from monitor.errors import ModelError
 
+from .tiny_tokenizer import save_wordpiece_tokenizer
+
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
@@ -26,32 +28,12 @@ SENTENCES = [
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2-layer, 32-wide BERT with a WordPiece vocabulary trained on a few sentences."""
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
-    from transformers import BertConfig, BertModel, BertTokenizerFast
+    from transformers import BertConfig, BertModel
 
     d = tmp_path_factory.mktemp("tiny-bert")
-    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.train_from_iterator(
-        SENTENCES * 3, trainers.WordPieceTrainer(vocab_size=500, special_tokens=special)
-    )
-    tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]",
-        special_tokens=[(t, tok.token_to_id(t)) for t in ("[CLS]", "[SEP]")],
-    )
-    BertTokenizerFast(
-        tokenizer_object=tok,
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-        model_max_length=128,
-    ).save_pretrained(d)
+    tok = save_wordpiece_tokenizer(d, SENTENCES)
     config = BertConfig(
-        vocab_size=tok.get_vocab_size(),
+        vocab_size=tok.vocab_size,
         hidden_size=32,
         num_hidden_layers=2,
         num_attention_heads=2,

@@ -17,6 +17,8 @@ from monitor.config import ClassifySettings
 from monitor.errors import ModelError
 from monitor.models import LABELS
 
+from .tiny_tokenizer import save_wordpiece_tokenizer
+
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
@@ -41,32 +43,7 @@ LABEL2ID = {"contradiction": 0, "neutral": 1, "entailment": 2}
 
 
 def _tokenizer(d: Path, corpus: list[str]):  # type: ignore[no-untyped-def]
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
-    from transformers import BertTokenizerFast
-
-    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.train_from_iterator(
-        corpus * 3, trainers.WordPieceTrainer(vocab_size=600, special_tokens=special)
-    )
-    tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]",
-        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-        special_tokens=[(t, tok.token_to_id(t)) for t in ("[CLS]", "[SEP]")],
-    )
-    fast = BertTokenizerFast(
-        tokenizer_object=tok,
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-        model_max_length=128,
-    )
-    fast.save_pretrained(d)
-    return fast
+    return save_wordpiece_tokenizer(d, corpus, vocab_size=600)
 
 
 @pytest.fixture(scope="module")
