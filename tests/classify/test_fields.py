@@ -261,3 +261,26 @@ def test_never_raises_on_arbitrary_text(title: str, text: str, lang: str | None)
 def test_never_raises_on_enforcement_like_noise(text: str) -> None:
     fields = extract_fields(text[:60], text, "fr")
     assert fields.target is None or fields.target.strip() == fields.target
+
+
+@pytest.mark.parametrize(
+    ("title", "target"),
+    [
+        ("Portugal fines chatbot app Verbo €2m over children's data", "Verbo"),
+        ("Regulator fines Nordbank unit NOK$12m over reporting failures", "Nordbank"),
+        ("Danish pharmacy chain fined DKK 4m for tracking pixels", None),
+        ("CCI slaps Rs 200 crore penalty on Trivane for abusing dominance", "Trivane"),
+    ],
+)
+def test_target_skips_descriptors_and_amounts(title: str, target: str | None) -> None:
+    from monitor.classify.fields import extract_fields
+
+    assert extract_fields(title, "", "en").target == target
+
+
+def test_brands_and_their_owners_are_one_target() -> None:
+    from monitor.classify.targets import same_target
+
+    assert same_target("Facebook", "Meta Platforms Ireland")
+    assert same_target("YouTube", "Google LLC") and same_target("Twitter", "X")
+    assert not same_target("Google", "Facebook")
