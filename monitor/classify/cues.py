@@ -52,7 +52,8 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\b(?:paie|paye|paiera|versera|verse)\b",
         r"\b(?:accepted|binding|offered)\s+commitments\b|\bcommitments\s+(?:legally\s+)?binding\b",
         r"\bengagements\s+(?:rendus\s+)?(?:obligatoires|contraignants)\b",
-        r"\bclore\s+les\s+poursuites\b|\bsolder\s+(?:les|deux|la)\s+(?:poursuites|procedures?)\b",
+        r"\bclore\s+(?:les|des)\s+poursuites\b|\bsolder\s+(?:les|deux|la)\s+(?:poursuites|procedures?)\b",
+        r"\bmettre\s+fin\s+aux\s+poursuites\b|\bva\s+(?:payer|verser)\b",
     ),
     "ban": (
         r"\bban(?:s|ned|ning)?\b",
