@@ -104,7 +104,7 @@ _PREP_CUE = re.compile(
     r"(?i:\b(?:fine|fines|fined|penalty|penalties|sanction|sanctions|settlement|settles|settled"
     r"|action|enforcement|ban|order|amende|amendes|inflige|infligee?|sanctionnee?"
     r"|notice|notices|reprimand|warning|injunction|demeure|injonction|avertissement"
-    r"|procedure|transaction)\b)"
+    r"|procedure|transaction|rappel|blame)\b)"
 )
 _SUBJ_VERB = re.compile(
     r"(?i:\s*(?:,\s*)?(?<![\w'])(?:(?:has|have|had|will|to|is|was|were|are|being|has\s+now)\s+)?"
@@ -151,11 +151,16 @@ _NOT_AN_ORGANISATION = re.compile(
 )
 
 
+# Lower-case words inside a name when a capitalised word follows ("Caisse des Dépôts").
+_NAME_JOINERS = frozenset(("de", "des", "du", "of"))
+
+
 def _clean(name: str) -> str | None:
     """Trim a raw name: stop words, leading articles, possessive, trailing dots."""
     toks = name.split()
     for i, tok in enumerate(toks):
-        if i > 0 and tok.lower().strip(".,") in _STOP:
+        joins = tok.lower() in _NAME_JOINERS and i + 1 < len(toks) and toks[i + 1][:1].isupper()
+        if i > 0 and not joins and tok.lower().strip(".,") in _STOP:
             toks = toks[:i]
             break
     while len(toks) > 1 and (toks[0].lower() in _LEAD_DROP or toks[0].lower() in _GENERIC):
@@ -238,14 +243,19 @@ def _name_before(sentence: str, pos: int) -> Hit | None:
     prefix = sentence[:pos].rstrip()
     if sentence[pos:].lstrip().startswith(","):
         prefix += ","
+    appositive = None
     if prefix.endswith(","):
+        appositive = prefix[:-1].rstrip()
         cut = prefix[:-1].rfind(",")
         prefix = prefix[:cut].rstrip() if cut > 0 else prefix[:-1]
-    m = _NAME_END_RE.search(prefix)
-    if not m:
-        return None
-    name = _clean(m.group(1))
-    return _located(sentence, m.start(1), name) if name and not is_place(name) else None
+    # "Clearview AI, the US firm, was fined": the name before the appositive; else the
+    # appositive is the name ("Un site de vente en ligne, Maison Express, devra payer").
+    for candidate in (prefix, appositive):
+        m = _NAME_END_RE.search(candidate) if candidate else None
+        name = _clean(m.group(1)) if m else None
+        if m and name and not is_place(name):
+            return _located(sentence, m.start(1), name)
+    return None
 
 
 def target_in_sentence(sentence: str, excluded: Excluded) -> Hit | None:

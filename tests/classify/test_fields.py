@@ -270,6 +270,11 @@ def test_never_raises_on_enforcement_like_noise(text: str) -> None:
         ("Regulator fines Nordbank unit NOK$12m over reporting failures", "Nordbank"),
         ("Danish pharmacy chain fined DKK 4m for tracking pixels", None),
         ("CCI slaps Rs 200 crore penalty on Trivane for abusing dominance", "Trivane"),
+        ("Un courtier en ligne, Pierre Bourse, devra payer 90 000 euros d'amende", "Pierre Bourse"),
+        (
+            "La CNIL prononce un rappel à l'ordre à l'encontre de la Caisse des Écoles",
+            "Caisse des Écoles",
+        ),
     ],
 )
 def test_target_skips_descriptors_and_amounts(title: str, target: str | None) -> None:

@@ -54,7 +54,6 @@ def tiny_nli(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("tiny-nli")
     corpus = [p for ps in PREMISES.values() for p in ps] + list(HYPOTHESES.values())
     tok = _tokenizer(d, corpus)
-    torch.manual_seed(0)
     config = BertConfig(
         vocab_size=tok.vocab_size,
         hidden_size=32,
@@ -68,7 +67,6 @@ def tiny_nli(tmp_path_factory: pytest.TempPathFactory) -> Path:
         attention_probs_dropout_prob=0.0,
         id2label={v: k for k, v in LABEL2ID.items()},
     )
-    model = BertForSequenceClassification(config)
     pairs, targets = [], []
     for label, premises in PREMISES.items():
         for premise in premises:
@@ -77,14 +75,21 @@ def tiny_nli(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 targets.append(LABEL2ID["entailment" if hyp_label == label else "contradiction"])
     enc = tok([p for p, _ in pairs], [h for _, h in pairs], padding=True, return_tensors="pt")
     y = torch.tensor(targets)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
-    model.train()
-    for _ in range(400):
-        opt.zero_grad()
-        loss = torch.nn.functional.cross_entropy(model(**enc).logits, y)
-        loss.backward()
-        opt.step()
-        if loss.item() < 0.01:
+    # A 2-layer toy can stall on a plateau from some initialisations (it depends on the
+    # thread count torch runs with): a few seeds make the fixture dependable.
+    for seed in range(8):
+        torch.manual_seed(seed)
+        model = BertForSequenceClassification(config)
+        opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+        model.train()
+        for _ in range(400):
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(**enc).logits, y)
+            loss.backward()
+            opt.step()
+            if loss.item() < 0.01:
+                break
+        if loss.item() < 0.05:
             break
     assert loss.item() < 0.05, f"the tiny NLI model did not learn its pairs: loss {loss.item()}"
     model.eval()
