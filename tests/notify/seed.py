@@ -5,10 +5,10 @@ Our own sample texts; the founding example is the ICO's May 2022 fine of Clearvi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from monitor.models import Article
+from monitor.models import Article, EventFields, Story
 from monitor.store import Store
 
 
@@ -144,3 +144,32 @@ def grow_story(store: Store, story_id: int, src: Src, **facts: Any) -> None:
         f"{', ' + sets if sets else ''} WHERE id = ?",
         [*facts.values(), story_id],
     )
+
+
+CLEARVIEW_FIELDS = EventFields(
+    authority="ICO",
+    target="Clearview AI",
+    action="fine",
+    amount=7_500_000.0,
+    currency="GBP",
+    country="GB",
+    law="UK GDPR",
+    event_date="2022-05-23",
+)
+
+
+def clearview_story(**changes: Any) -> Story:
+    """The founding story as the clusterer would record it (two sources, EN and FR)."""
+    base = Story(
+        id=7,
+        first_seen="2022-05-23T10:00:00+00:00",
+        last_seen="2022-05-23T14:30:00+00:00",
+        title=CLEARVIEW["title"],
+        languages=("en", "fr"),
+        representative_article_id=1,
+        label="enforcement",
+        score=0.97,
+        fields=CLEARVIEW_FIELDS,
+        source_count=2,
+    )
+    return replace(base, **changes)

@@ -7,39 +7,18 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from monitor.config import NotifySettings, parse_settings
-from monitor.models import AlertSource, EventFields, Story
+from monitor.models import AlertSource, Story
 from monitor.notify.alerts import alert_from_dict, alert_to_dict, build_alert, next_version
 from monitor.notify.outbox import refresh_alerts
 from monitor.store import Store
 
-from .seed import CLEARVIEW, CNIL, EN, EN2, FR, PROBE, add_story, grow_story
+from .seed import CLEARVIEW, CNIL, EN, EN2, FR, PROBE, add_story, clearview_story, grow_story
 
 NOW = datetime(2022, 5, 24, 12, 0, tzinfo=UTC)
 
 
 def story(**changes: object) -> Story:
-    base = Story(
-        id=7,
-        first_seen="2022-05-23T10:00:00+00:00",
-        last_seen="2022-05-23T14:30:00",
-        title=CLEARVIEW["title"],
-        languages=("en", "fr"),
-        representative_article_id=1,
-        label="enforcement",
-        score=0.97,
-        fields=EventFields(
-            authority="ICO",
-            target="Clearview AI",
-            action="fine",
-            amount=7_500_000.0,
-            currency="GBP",
-            country="GB",
-            law="UK GDPR",
-            event_date="2022-05-23",
-        ),
-        source_count=2,
-    )
-    return replace(base, **changes)
+    return clearview_story(last_seen="2022-05-23T14:30:00", **changes)
 
 
 SOURCES = [

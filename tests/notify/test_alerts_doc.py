@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.models import AlertSource, EventFields, Story
+from monitor.models import AlertSource
 from monitor.notify.alerts import alert_to_dict, build_alert
 from monitor.notify.bot import HANDLERS
 from monitor.notify.filters import KEYS
@@ -16,6 +16,7 @@ from monitor.notify.format import format_amount, telegram_html
 from monitor.notify.replies import ADMIN_COMMANDS, PUBLIC_COMMANDS
 
 from .botapi_methods import render
+from .seed import clearview_story
 
 DOC = (Path(__file__).parents[2] / "docs" / "alerts.md").read_text(encoding="utf-8")
 
@@ -25,28 +26,7 @@ def block(lang: str) -> str:
 
 
 def founding_example(version: int) -> dict[str, object]:
-    story = Story(
-        id=42,
-        first_seen="2022-05-23T10:00:00+00:00",
-        last_seen="2022-05-23T14:30:00+00:00",
-        title="UK regulator fines Clearview AI £7.5m over facial recognition database",
-        languages=("en", "fr"),
-        representative_article_id=1,
-        label="enforcement",
-        score=0.97,
-        fields=EventFields(
-            authority="ICO",
-            target="Clearview AI",
-            action="fine",
-            amount=7_500_000.0,
-            currency="GBP",
-            country="GB",
-            law="UK GDPR",
-            event_date="2022-05-23",
-        ),
-        source_count=2,
-        version=version,
-    )
+    story = clearview_story(id=42, version=version)
     sources = [
         AlertSource(
             outlet=s["outlet"],
