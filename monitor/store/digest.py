@@ -15,7 +15,6 @@ Does not own: what the digest says, how it looks, or when to retry (see
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,8 +22,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from monitor.models import AlertSource, EventFields, Story
-from monitor.store.outbox import stamp
+from monitor.models import AlertSource, Story
+from monitor.store.outbox import end_delivery, retry_delivery, stamp
+from monitor.store.stories import story_from_row
 
 KIND = "digest"
 CHANNEL = "email"
@@ -81,30 +81,6 @@ _COLS = ", ".join(
 )
 
 
-def _languages(raw: str | None) -> tuple[str, ...]:
-    # The clusterer may store "en,fr" or a JSON list; accept both.
-    raw = (raw or "").strip()
-    if raw.startswith("["):
-        return tuple(str(x) for x in json.loads(raw))
-    return tuple(p.strip() for p in raw.split(",") if p.strip())
-
-
-def _story(r: dict[str, Any]) -> Story:
-    return Story(
-        id=r["id"],
-        first_seen=r["first_seen"],
-        last_seen=r["last_seen"],
-        title=r["title"],
-        languages=_languages(r["languages"]),
-        representative_article_id=r["representative_article_id"] or 0,
-        label=r["label"],
-        score=float(r["score"]),
-        fields=EventFields(**{k: r[k] for k in _FIELDS}),
-        source_count=r["source_count"],
-        version=r["version"],
-    )
-
-
 class DigestRepo:
     """Reads the stories of a day and reads/writes digest delivery rows."""
 
@@ -130,7 +106,7 @@ class DigestRepo:
             [*labels, stamp(start), stamp(end)],
         )
         cols = [c[0] for c in cur.description]
-        stories = [_story(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
+        stories = [story_from_row(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
         return [(s, self._sources(s.id, end)) for s in stories]
 
     def _sources(self, story_id: int, end: datetime) -> list[AlertSource]:
@@ -205,16 +181,8 @@ class DigestRepo:
 
     def retry_later(self, delivery_id: int, *, error: str, at: datetime) -> None:
         """Back to pending with the error kept; due again at `at`."""
-        self._db.execute(
-            "UPDATE deliveries SET status = 'pending', last_error = ?, next_attempt = ? "
-            "WHERE id = ?",
-            [error, stamp(at), delivery_id],
-        )
+        retry_delivery(self._db, delivery_id, error=error, at=at)
 
     def finish(self, delivery_id: int, *, error: str) -> None:
         """Give up on a row for good (too many attempts, or too old to be useful)."""
-        self._db.execute(
-            "UPDATE deliveries SET status = 'dead', last_error = ?, next_attempt = NULL "
-            "WHERE id = ?",
-            [error, delivery_id],
-        )
+        end_delivery(self._db, delivery_id, status="dead", error=error)

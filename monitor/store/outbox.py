@@ -27,6 +27,22 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+def retry_delivery(db: Database, delivery_id: int, *, error: str, at: datetime) -> None:
+    """Any delivery row (alert or digest) back to pending, with its error, due at `at`."""
+    db.execute(
+        "UPDATE deliveries SET status = 'pending', last_error = ?, next_attempt = ? WHERE id = ?",
+        [error, stamp(at), delivery_id],
+    )
+
+
+def end_delivery(db: Database, delivery_id: int, *, status: str, error: str) -> None:
+    """End any delivery row for good: `dead` (failed) or `cancelled` (no longer wanted)."""
+    db.execute(
+        "UPDATE deliveries SET status = ?, last_error = ?, next_attempt = NULL WHERE id = ?",
+        [status, error, delivery_id],
+    )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AlertRow:
     """One stored alert; `payload` is the alert's JSON (see `monitor.notify.alerts`)."""
@@ -192,11 +208,7 @@ class DeliveryRepo:
 
     def retry_later(self, delivery_id: int, *, error: str, at: datetime) -> None:
         """Back to pending, due again `at`."""
-        self._db.execute(
-            "UPDATE deliveries SET status = 'pending', last_error = ?, next_attempt = ? "
-            "WHERE id = ?",
-            [error, stamp(at), delivery_id],
-        )
+        retry_delivery(self._db, delivery_id, error=error, at=at)
 
     def postpone(self, delivery_id: int, *, until: str) -> None:
         """Not before `until` (ISO), without counting an attempt (the channel asked to wait)."""
@@ -208,10 +220,7 @@ class DeliveryRepo:
 
     def finish(self, delivery_id: int, *, status: str, error: str) -> None:
         """End a row for good: `dead` (failed) or `cancelled` (no longer wanted)."""
-        self._db.execute(
-            "UPDATE deliveries SET status = ?, last_error = ?, next_attempt = NULL WHERE id = ?",
-            [status, error, delivery_id],
-        )
+        end_delivery(self._db, delivery_id, status=status, error=error)
 
     def cancel_recipient(self, channel: str, recipient: str, reason: str) -> int:
         """Cancel every unfinished row of one recipient (unsubscribed, paused, gone)."""

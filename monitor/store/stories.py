@@ -11,6 +11,7 @@ signatures (callers pass bytes).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -57,10 +58,15 @@ class MemberRow:
 
 
 def _languages(raw: str | None) -> tuple[str, ...]:
-    return tuple(p for p in (raw or "").split(",") if p)
+    # Written as "en,fr"; a JSON list (older rows, hand-made stores) reads the same.
+    raw = (raw or "").strip()
+    if raw.startswith("["):
+        return tuple(str(x) for x in json.loads(raw))
+    return tuple(p.strip() for p in raw.split(",") if p.strip())
 
 
-def _story(row: dict[str, Any]) -> Story:
+def story_from_row(row: dict[str, Any]) -> Story:
+    """A `stories` row (column name -> value) as a `Story`."""
     return Story(
         id=row["id"],
         first_seen=row["first_seen"],
@@ -137,7 +143,7 @@ class StoryRepo:
         row = cur.fetchone()
         if row is None:
             return None
-        return _story(dict(zip([c[0] for c in cur.description], row, strict=True)))
+        return story_from_row(dict(zip([c[0] for c in cur.description], row, strict=True)))
 
     def recent(self, since: str) -> list[Story]:
         """Stories with an article fetched at or after `since` (ISO-8601 UTC), oldest id first.
@@ -149,7 +155,7 @@ class StoryRepo:
             f"SELECT * FROM stories WHERE id IN ({_ARRIVED_SINCE}) ORDER BY id", [since[:19]]
         )
         cols = [c[0] for c in cur.description]
-        return [_story(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
+        return [story_from_row(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
 
     def max_id(self) -> int:
         return int(self._db.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()[0])
