@@ -12,6 +12,7 @@ is the actor of a sanction (see `fields.py`), loading the data (see
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from monitor.classify.gazetteer import Acronym, Authority, Gazetteer, gazetteer
@@ -72,18 +73,16 @@ def _acronym_ok(entry: Acronym, low: str) -> bool:
     return not any(w in low for w in entry.excludes)
 
 
-def _exact_matches(text: str, low: str, gz: Gazetteer) -> list[AuthorityMatch]:
-    out = [
-        AuthorityMatch(authority=_pick(gz.names[m.group(0)], low, gz), span=m.span(), kind="name")
-        for m in gz.name_re.finditer(low)
-        if m.group(0) in gz.names
-    ]
+def _exact_matches(text: str, low: str, gz: Gazetteer) -> Iterator[AuthorityMatch]:
+    for m in gz.name_re.finditer(low):
+        if m.group(0) in gz.names:
+            auth = _pick(gz.names[m.group(0)], low, gz)
+            yield AuthorityMatch(authority=auth, span=m.span(), kind="name")
     for m in gz.acronym_re.finditer(fold(text)):
         entries = [e for e in gz.acronyms.get(m.group(0), []) if _acronym_ok(e, low)]
         if entries:
             auth = _pick([e.authority for e in entries], low, gz)
-            out.append(AuthorityMatch(authority=auth, span=m.span(), kind="acronym"))
-    return out
+            yield AuthorityMatch(authority=auth, span=m.span(), kind="acronym")
 
 
 def _normalise_key(word: str | None) -> str:
@@ -110,13 +109,12 @@ def _home(sector: str | None, low: str, gz: Gazetteer) -> str:
     return "FR"
 
 
-def _descriptor_matches(low: str, gz: Gazetteer) -> list[AuthorityMatch]:
-    out: list[AuthorityMatch] = []
+def _descriptor_matches(low: str, gz: Gazetteer) -> Iterator[AuthorityMatch]:
     for rx in (gz.desc_en, gz.desc_en_post):
         for m in rx.finditer(low):
             auth = _descriptor(m.group("place"), m.group("sector"), gz)
             if auth:
-                out.append(AuthorityMatch(authority=auth, span=m.span(), kind="descriptor"))
+                yield AuthorityMatch(authority=auth, span=m.span(), kind="descriptor")
     for m in gz.desc_fr.finditer(low):
         place = m.group("place1") or m.group("place2")
         if place is None and m.group("noun") not in _FR_DEFAULT_NOUNS:
@@ -124,49 +122,48 @@ def _descriptor_matches(low: str, gz: Gazetteer) -> list[AuthorityMatch]:
         place = place[:-1] if place and place not in gz.place_of and place.endswith("s") else place
         auth = _descriptor(place, m.group("sector"), gz, low)
         if auth:
-            out.append(AuthorityMatch(authority=auth, span=m.span(), kind="descriptor"))
-    return out
+            yield AuthorityMatch(authority=auth, span=m.span(), kind="descriptor")
 
 
-def _local_matches(text: str, low: str, gz: Gazetteer) -> list[AuthorityMatch]:
+# Words without which a pattern cannot match: a substring test skips the regex pass.
+_AG_WORDS = ("attorney", "procureur", "ag")
+_EU_WORDS = ("eu", "l'ue", "brussels", "bruxelles", "bloc")
+
+
+def _local_matches(text: str, low: str, gz: Gazetteer) -> Iterator[AuthorityMatch]:
     """Authorities named by pattern: a bare "attorney general" in a story about one US state,
     "Birmingham City Council", "le préfet de l'Isère"."""
-    out: list[AuthorityMatch] = []
-    states = {gz.states[m.group(0)] for m in gz.state_word.finditer(low)}
+    bare = list(gz.bare_ag.finditer(low)) if "attorney" in low else []
+    states = {gz.states[m.group(0)] for m in gz.state_word.finditer(low)} if bare else set()
     if len(states) == 1:
         name = f"{states.pop()} Attorney General"
         auth = Authority(name=name, country="US", sector="justice", place="US")
-        out += [
-            AuthorityMatch(authority=auth, span=m.span(), kind="state_ag")
-            for m in gz.bare_ag.finditer(low)
-        ]
-    for m in gz.council.finditer(text):
+        for m in bare:
+            yield AuthorityMatch(authority=auth, span=m.span(), kind="state_ag")
+    for m in gz.council.finditer(text) if "Council" in text else ():
         auth = Authority(name=m.group("name"), country="GB", sector="local", place="GB")
-        out.append(AuthorityMatch(authority=auth, span=m.span("name"), kind="state_ag"))
-    for m in gz.prefect.finditer(low):
+        yield AuthorityMatch(authority=auth, span=m.span("name"), kind="state_ag")
+    for m in gz.prefect.finditer(low) if "pref" in low else ():
         prep = text[m.start("prep") : m.end("prep")].lower()
         name = f"préfecture {prep}{text[m.start('dept') : m.end('dept')]}"
         auth = Authority(name=name, country="FR", sector="local", place="FR")
-        out.append(AuthorityMatch(authority=auth, span=m.span(), kind="state_ag"))
-    return out
+        yield AuthorityMatch(authority=auth, span=m.span(), kind="state_ag")
 
 
-def _special_matches(text: str, low: str, gz: Gazetteer) -> list[AuthorityMatch]:
-    out: list[AuthorityMatch] = []
-    for m in gz.state_ag.finditer(low):
+def _special_matches(text: str, low: str, gz: Gazetteer) -> Iterator[AuthorityMatch]:
+    for m in gz.state_ag.finditer(low) if any(w in low for w in _AG_WORDS) else ():
         if m.group("all"):
             name = "State attorneys general"
         else:
             state = gz.states[_normalise_key(m.group("s1") or m.group("s2") or m.group("s3"))]
             name = f"{state} Attorney General"
         auth = Authority(name=name, country="US", sector="justice", place="US")
-        out.append(AuthorityMatch(authority=auth, span=m.span(), kind="state_ag"))
-    out += _local_matches(text, low, gz)
+        yield AuthorityMatch(authority=auth, span=m.span(), kind="state_ag")
+    yield from _local_matches(text, low, gz)
     commission = gz.by_name.get("european commission")
-    for m in gz.eu_subject.finditer(low):
+    for m in gz.eu_subject.finditer(low) if any(w in low for w in _EU_WORDS) else ():
         if commission:
-            out.append(AuthorityMatch(authority=commission, span=m.span("eu"), kind="context"))
-    return out
+            yield AuthorityMatch(authority=commission, span=m.span("eu"), kind="context")
 
 
 def _relocate(match: AuthorityMatch, low: str, gz: Gazetteer) -> AuthorityMatch:
@@ -196,6 +193,8 @@ def _non_overlapping(cands: list[AuthorityMatch]) -> list[AuthorityMatch]:
 
 def _resolve_vague(low: str, found: list[AuthorityMatch], gz: Gazetteer) -> list[AuthorityMatch]:
     """ "UK watchdog" names no sector: it is the UK authority the text names elsewhere."""
+    if not found:
+        return found  # a vague mention only ever repeats an authority named elsewhere
     extra: list[AuthorityMatch] = []
     for rx in (gz.vague_en, gz.vague_fr):
         for m in rx.finditer(low):
@@ -219,11 +218,22 @@ def find_authorities(text: str) -> list[AuthorityMatch]:
         return []
     gz = gazetteer()
     low = fold_lower(text)
-    cands = _exact_matches(text, low, gz)
-    cands += _descriptor_matches(low, gz)
-    cands += _special_matches(text, low, gz)
-    found = [_relocate(m, low, gz) for m in _non_overlapping(cands)]
+    found = [_relocate(m, low, gz) for m in _non_overlapping(list(_all_matches(text, low, gz)))]
     return _resolve_vague(low, found, gz)
+
+
+def mentions_authority(text: str) -> bool:
+    """Tell whether `text` names any authority: `bool(find_authorities(text))`, stopping at
+    the first mention."""
+    if not isinstance(text, str) or not text:
+        return False
+    return next(_all_matches(text, fold_lower(text), gazetteer()), None) is not None
+
+
+def _all_matches(text: str, low: str, gz: Gazetteer) -> Iterator[AuthorityMatch]:
+    yield from _exact_matches(text, low, gz)
+    yield from _descriptor_matches(low, gz)
+    yield from _special_matches(text, low, gz)
 
 
 def is_place(name: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from monitor.classify.textfold import fold_lower
 from monitor.models import Action
@@ -68,11 +69,21 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\bblock(?:s|ed|ing)?\b",
         r"\bblocage\b|\bbloqu(?:e|ee|es|ees|er)\b",
         r"\bdereferencement\b|\bdelist(?:s|ed|ing)?\b",
+        # a licence revoked or withdrawn bars the firm from operating: one rule, EN and FR
+        r"\brevok\w*(?:\s+\S+){0,3}\s+licen[cs]es?\b",
+        r"\blicen[cs]es?\s+(?:was\s+|has\s+been\s+)?revoked\b",
+        r"\bwithdr[ae]w?\w*\s+(?:\S+\s+){0,3}?(?:licen[cs]e|authori[sz]ation|registration)s?\b",
+        r"\bstripp\w*\s+(?:\S+\s+){0,2}?of\s+(?:its|their|the)\s+licen[cs]es?\b",
+        r"\bcancel\w*\s+(?:\S+\s+){0,4}?licen[cs]es?\b",
+        r"\brevoqu\w*\s+(?:\S+\s+){0,2}?(?:licence|agrement|autorisation|enregistrement)\b",
+        r"\bretrait\s+(?:de\s+(?:l'|son\s+|sa\s+)?|d')(?:agrement|licence|autorisation)\b",
+        r"\bretir\w*\s+(?:l'|son\s+|sa\s+)(?:agrement|licence|enregistrement|autorisation)\b",
     ),
     "formal_notice": (
         r"\bformal\s+notices?\b",
         r"\ben\s+demeure\b",
         r"\bwarning\s+letters?\b",
+        r"\blettres?\s+d'avertissement\b",
     ),
     "order": (
         r"(?<!\bin )\border(?:s|ed|ing)?\b(?:\s+\S+){0,5}?\s+to\b",
@@ -86,10 +97,6 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\bordonn(?:e|ee|ees|es|ent|er|ant)\b",
     ),
     "other": (
-        r"\brevok\w*(?:\s+\S+){0,3}\s+licen[cs]es?\b",
-        r"\blicen[cs]es?\s+(?:was\s+|has\s+been\s+)?revoked\b",
-        r"\bretrait\s+(?:de\s+(?:l'|son\s+|sa\s+)?|d')(?:agrement|licence|autorisation)\b",
-        r"\bretir\w*\s+(?:l'|son\s+|sa\s+)(?:agrement|licence)\b",
         r"\breprimand\w*",
         r"\brappel\s+a\s+l'ordre\b",
         r"\bavertissement\b",
@@ -109,10 +116,13 @@ _COMPILED = {
 _HYPOTHETICAL = re.compile(
     r"(?:\bcould|\bmay|\bmight|\bwould|\bfaces?|\bfacing|\brisks?|\brisking|\bup\s+to|\bthreat\w*"
     r"|\bpossible|\bpotential|\bmaximum|\bjusqu'a|\bencour\w*|\brisqu\w*|\bpourrai\w*|\bpassible"
-    r"|\bmenac\w*|\bproposed|\bintends?\s+to|\bnotice\s+of\s+intent)\b[^.;]{0,30}$"
+    r"|\bmenac\w*|\bproposed|\bintends?\s+to|\bnotice\s+of\s+intent|\bs'expos\w*|\bpouvant"
+    r"|\brequis|\brequested|\bsought|\bhad\s+sought|\breclam\w*)\b[^.;]{0,30}$"
 )
 # "orders X to pay": an order to pay is not the firm settling.
-_ORDERED_TO_PAY = re.compile(r"^to\s+pay\|.*\b(?:order\w*|told|forced|requir\w*|ordonn\w*|must)\b")
+_ORDERED_TO_PAY = re.compile(
+    r"^to\s+pay\|.*\b(?:order\w*|told|forced|requir\w*|ordonn\w*|must|fail\w*|refus\w*|unable)\b"
+)
 _ADJECTIVE_FINE = re.compile(
     r"\b(?:is|was|are|were|be|been|seems?|looks?|very|so|too|perfectly)\s+$"
 )
@@ -135,6 +145,12 @@ def find_cues(text: str) -> list[Cue]:
     """Return the sanction cues in `text`, in order; odd input gives []."""
     if not isinstance(text, str) or not text:
         return []
+    return list(_cached_cues(text))
+
+
+# The classifier's cue features and the field extractor read the same title and lead.
+@lru_cache(maxsize=256)
+def _cached_cues(text: str) -> tuple[Cue, ...]:
     low = fold_lower(text)
     cues: list[Cue] = []
     for action, rx in _COMPILED.items():
@@ -146,7 +162,7 @@ def find_cues(text: str) -> list[Cue]:
                 continue
             hyp = bool(_HYPOTHETICAL.search(before))
             cues.append(Cue(action=action, span=m.span(), hypothetical=hyp))
-    return sorted(cues, key=lambda c: c.span)
+    return tuple(sorted(cues, key=lambda c: c.span))
 
 
 def pick_action(cues: list[Cue]) -> Action | None:

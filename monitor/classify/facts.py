@@ -96,10 +96,12 @@ _MONTHS = {
 }
 # fmt: on
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# One word-start check before the alternatives, as for the laws (same matches, faster).
 _DATE_RE = re.compile(
-    rf"(?i)\b(?P<d1>1er|\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})\.?,?\s+(?P<y1>(?:19|20)\d\d)\b"
+    r"(?i)(?<!\w)(?=[0-9a-z])(?:"
+    rf"\b(?P<d1>1er|\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})\.?,?\s+(?P<y1>(?:19|20)\d\d)\b"
     rf"|\b(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d)\b"
-    r"|\b(?P<y3>(?:19|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)\b"
+    r"|\b(?P<y3>(?:19|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)\b)"
 )
 
 

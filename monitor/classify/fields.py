@@ -11,6 +11,7 @@ classifier's job). Pure; never raises on odd input.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from monitor.classify.facts import find_date, find_law
 from monitor.classify.money import Money, find_amounts
 from monitor.classify.sanction_amount import bare_amount, pick_amount
 from monitor.classify.targets import (
+    PUBLISHED_BY,
     described_target,
     same_target,
     subject_target,
@@ -62,10 +64,37 @@ def _split(text: str, offset: int) -> list[tuple[int, int]]:
     return spans
 
 
+# Share buttons that extractors leave inside a paragraph ("Share on Facebook Share on X The
+# AEPD has fined..."): blanked, so that "X" is never read as a name.
+_SHARE_WIDGETS = re.compile(
+    r"(?:\b(?:Share|Partager)\s+(?:on|sur|via|par)\s+(?:Facebook|X|Twitter|LinkedIn|WhatsApp"
+    r"|E-?mail|Reddit|Telegram|Bluesky|Messenger|Pinterest)\b[\s|·•]*)+"
+)
+
+
+def _blank_widgets(text: str) -> str:
+    if "Share" not in text and "Partager" not in text:
+        return text
+    return _SHARE_WIDGETS.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def _document(title: str, text: str, lang: str | None) -> _Doc:
+    text = _blank_widgets(text)
     doc = f"{title}\n\n{text}"
     sentences = [(0, len(title)), *_split(text, len(title) + 2)]
     return _Doc(text=doc, low=fold_lower(doc), sentences=tuple(sentences), lang=lang)
+
+
+def _cues_by_part(doc: _Doc) -> list[Cue]:
+    """Cues of the headline, then of the text: no cue spans the two, and a hedge at the end
+    of the headline ("could face fines") does not make the lead's first cue hypothetical."""
+    title_end = doc.sentences[0][1]
+    offset = title_end + 2
+    shifted = [
+        dataclasses.replace(c, span=(c.span[0] + offset, c.span[1] + offset))
+        for c in find_cues(doc.text[offset:])
+    ]
+    return find_cues(doc.text[:title_end]) + shifted
 
 
 def _sentence_of(doc: _Doc, pos: int) -> int:
@@ -126,33 +155,107 @@ def _pick_action(doc: _Doc, cues: list[Cue], money: Money | None) -> Action | No
     )
     if money is not None and action in (None, "other"):
         return "fine"
+    if money is not None and action == "order" and _ORDERED_TO_PAY.search(doc.low):
+        return "fine"  # "orders X to pay ¥1.2bn": a penalty, unless it is redress
     return action
+
+
+_ORDERED_TO_PAY = re.compile(
+    r"\b(?:order\w*|ordonn\w*|condamn\w*)\b[^.]{0,60}?\b(?:to\s+pay|de\s+payer|a\s+payer"
+    r"|de\s+verser|a\s+verser)\b(?![^.]{0,50}\b(?:refund|compensat|redress|rembours|indemni"
+    r"|dedommag|restitu|back\s+to|aux\s+(?:clients|consommateurs)|to\s+(?:customers|consumers)))"
+)
+# A bare "$" is the local dollar of a Canadian, Australian... authority ("le CRTC impose une
+# pénalité de 75 000 $"); "US$" and "USD" stay US dollars.
+_LOCAL_DOLLAR = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD"}
+
+
+def _local_dollar(doc: _Doc, money: Money | None, country: str | None) -> Money | None:
+    if money is None or money.currency != "USD" or country not in _LOCAL_DOLLAR:
+        return money
+    written = doc.low[money.span[0] : money.span[1]]
+    if "us" in written or "u.s" in written or "dollar" in written:
+        return money
+    return dataclasses.replace(money, currency=_LOCAL_DOLLAR[country])
+
+
+# A headline that names a relative of the sanctioned firm: "l'éditeur de Replika condamné",
+# "la filiale britannique de Coinbase", "TikTok's owner", "the company behind Lumio".
+_RELATIVE_BEFORE = re.compile(
+    r"(?:\b(?:editeur|operateur|filiale|subsidiary|unit|arm|branche|maison\s+mere|proprietaire|owner"
+    r"|maker|operator|developer|exploitant|createur|concepteur|publisher|parent|(?:company"
+    r"|firm|group|societe|entreprise|groupe)\s+(?:behind|derriere))(?:\s+[a-z-]+){0,2}?\s+"
+    r"(?:de\s+|d'|du\s+|of\s+|behind\s+|derriere\s+)(?:l'|la\s+|le\s+|the\s+)?"
+    r"(?:(?:application|appli|app|site|plateforme|platform|service|marque|brand|chatbot|jeu"
+    r"|game|reseau\s+social|social\s+network|messagerie)\s+)?)$"
+)
+_RELATIVE_AFTER = re.compile(
+    r"^(?:['’]s\s+(?:[\w-]+\s+){0,2}?(?:arm|unit|subsidiary|owner|parent|maker|operator"
+    r"|developer|publisher)|\s+(?:operator|owner|parent|maker|developer|publisher|chatbot|app"
+    r"|service))\b"
+)
 
 
 def _pick_target(doc: _Doc, auths: list[AuthorityMatch], cues: list[Cue]) -> str | None:
     """Sanction patterns in the headline and lead, then a described name ("la société X"),
-    then the lead's subject, then sanction patterns in later sentences."""
+    then the lead's subject, then sanction patterns in later sentences. A headline name
+    that only relates to the firm ("l'éditeur de Replika") gives way to a name in the lead."""
     lead = list(range(min(len(doc.sentences), _LEAD + 1)))
     cue_sents = sorted({_sentence_of(doc, c.span[0]) for c in cues if not c.hypothetical})
     later = [i for i in cue_sents if i > _LEAD and i < len(doc.sentences)]
     body = lead[1:]
     steps = [(target_in_sentence, lead), (described_target, lead), (subject_target, body)]
+    relative: str | None = None
     for finder, order in [*steps, (target_in_sentence, later)]:
         for i in order:
-            name = _target_from(doc, i, auths, finder)
-            if name:
-                return name
-    return None
+            hit = _target_from(doc, i, auths, finder)
+            if hit is None or (relative and same_target(relative, hit[1])):
+                continue
+            if i == 0 and relative is None and _names_a_relative(doc, hit):
+                relative = hit[1]
+                continue
+            return _publisher(doc, hit, auths) or hit[1]
+    return relative
 
 
-def _target_from(doc: _Doc, i: int, auths: list[AuthorityMatch], finder) -> str | None:
+def _publisher(doc: _Doc, hit: tuple[int, str], auths: list[AuthorityMatch]) -> str | None:
+    """The company a sanctioned brand is published or owned by, when the text says so."""
+    end = doc.text.find(hit[1], hit[0])
+    m = PUBLISHED_BY.match(doc.text, end + len(hit[1])) if end >= 0 else None
+    if m is None or any(a.span[0] < m.end(1) and m.start(1) < a.span[1] for a in auths):
+        return None
+    return m.group(1)
+
+
+def _not_targets(
+    auths: list[AuthorityMatch], acting: AuthorityMatch | None
+) -> list[AuthorityMatch]:
+    """Authorities that cannot be the target: all but a local body that did not act (a
+    council or a "préfecture" is the target when the ICO or the CNIL sanctions it)."""
+    return [
+        a
+        for a in auths
+        if a.authority.sector != "local" or (acting is not None and a.authority == acting.authority)
+    ]
+
+
+def _names_a_relative(doc: _Doc, hit: tuple[int, str]) -> bool:
+    start, end = hit[0], hit[0] + len(hit[1])
+    return bool(
+        _RELATIVE_BEFORE.search(doc.low[max(0, start - 50) : start])
+        or _RELATIVE_AFTER.match(doc.text[end : end + 40])
+    )
+
+
+def _target_from(doc: _Doc, i: int, auths: list[AuthorityMatch], finder) -> tuple[int, str] | None:
+    """(offset in the document, name) of the target `finder` sees in sentence `i`."""
     s, e = doc.sentences[i]
 
     def excluded(a: int, b: int) -> bool:
         return any(x.span[0] < s + b and s + a < x.span[1] for x in auths)
 
     hit = finder(doc.text[s:e], excluded)
-    return hit[1] if hit else None
+    return (s + hit[0], hit[1]) if hit else None
 
 
 def extract_fields(title: str, text: str, lang: str | None) -> EventFields:
@@ -172,16 +275,17 @@ def extract_fields(title: str, text: str, lang: str | None) -> EventFields:
         title.strip()[:1000], text.strip()[:MAX_TEXT], lang if isinstance(lang, str) else None
     )
     auths = find_authorities(doc.text)
-    cues = find_cues(doc.text)
+    cues = _cues_by_part(doc)
     authority = _pick_authority(doc, auths, cues)
     country = authority.country if authority else None
     money = pick_amount(doc.text, doc.low, doc.sentences, find_amounts(doc.text, doc.lang), cues)
     if money is None:
         money = bare_amount(doc.text, doc.low, doc.sentences, cues, country)
+    money = _local_dollar(doc, money, country)
     lead_end = doc.sentences[min(_LEAD, len(doc.sentences) - 1)][1]
     return EventFields(
         authority=authority.name if authority else None,
-        target=_pick_target(doc, auths, cues),
+        target=_pick_target(doc, _not_targets(auths, authority), cues),
         action=_pick_action(doc, cues, money),
         amount=money.value if money else None,
         currency=money.currency if money else None,

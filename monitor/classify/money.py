@@ -105,12 +105,14 @@ _LINK = r"(?:(?:d['’]|de |of ))?"
 # A symbol followed by digits belongs to the next amount: "in 2022 £7.5m".
 _SUFFIX_RE = rf"(?:{_alt(list(_SUFFIX))})(?![^\W\d_])(?!{_SP}?\d)"
 
+# Every branch starts where no letter precedes: one shared check, and a look at the first
+# character, let the engine skip most positions at once (same matches, faster).
 _MONEY = re.compile(
-    rf"(?P<pre>(?<![^\W\d_]){_PREFIX_RE}){_SP}?(?P<num>{_NUM})(?P<scale>{_SCALE_RE})?"
+    rf"(?<![^\W\d_])(?=[\d$£€¥₹₩₺a-zA-Z])(?:(?P<pre>(?<![^\W\d_]){_PREFIX_RE}){_SP}?(?P<num>{_NUM})(?P<scale>{_SCALE_RE})?"
     rf"(?:{_SP}?(?P<post1>{_SUFFIX_RE}))?"
     rf"|(?P<num2>{_NUM})(?P<scale2>{_SCALE_ANY})?{_SP}?{_LINK}(?P<post2>{_SUFFIX_RE})"
     rf"|(?P<word>{_WORDNUM}){_SP}(?P<scale3>{_BIG_SCALE}){_SP}{_LINK}(?P<post3>{_SUFFIX_RE})"
-    rf"|(?P<pre4>(?<![^\W\d_]){_PREFIX_RE}){_SP}?(?P<word4>{_WORDNUM}){_SP}(?P<scale4>{_BIG_SCALE})",
+    rf"|(?P<pre4>(?<![^\W\d_]){_PREFIX_RE}){_SP}?(?P<word4>{_WORDNUM}){_SP}(?P<scale4>{_BIG_SCALE}))",
     re.IGNORECASE,
 )
 

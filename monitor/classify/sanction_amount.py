@@ -23,11 +23,13 @@ _LEAD = 2
 _NOT_SANCTION_BEFORE = re.compile(
     r"\b(?:up\s+to|as\s+much\s+as|maximum|jusqu'a|revenues?|turnover|chiffre\s+d'affaires|sales"
     r"|profits?|benefices?|valued|valorisee?|worth|raised|levee|acquisition|rachat|bought|acquired"
-    r"|market\s+value|capitalisation|invest\w*|previous(?:ly)?|precedente?|earlier|last\s+year"
+    r"|market\s+value|capitalisation|invest(?:ed|ing|i|ie|is|it|issements?)|investments?\s+of|previous(?:ly)?|precedente?|earlier|last\s+year"
     r"|l'an\s+dernier|plafond|cap\s+of|budget|salaire|salary|bonus|dividends?|daily|astreinte"
     r"|rembourser|refund\w*|restitution|compensation|indemnis\w*|redress|took|taken|stole|stolen"
     r"|swindled|defrauded|scammed|extracted|obtained|generated|earned|losses|lost|damages?"
-    r"|prejudice|detourne\w*|escroqu\w*)\b[^.;]{0,25}$"
+    r"|prejudice|detourne\w*|escroqu\w*|requis|requested|sought|reclam\w*|reduced\s+from"
+    r"|down\s+from|cut\s+from|ramenee?\s+de|reduite?\s+de|au\s+lieu\s+de|instead\s+of"
+    r"|initially|initialement)\b[^.;]{0,25}$"
 )
 _NOT_SANCTION_AFTER = re.compile(
     r"^\s*(?:in\s+(?:annual\s+)?(?:revenue|sales|turnover|profit)|of\s+(?:annual\s+)?(?:turnover"

@@ -9,6 +9,7 @@ the folded text gives spans that index the original text.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # fmt: off
 _SPECIAL = {
@@ -45,11 +46,19 @@ _FOLD = _FoldTable(lower=False)
 _FOLD_LOWER = _FoldTable(lower=True)
 
 
+# The matchers fold the same title and lead several times each: a small cache serves them.
+@lru_cache(maxsize=256)
 def fold(text: str) -> str:
     """Strip accents and normalise punctuation, keeping case and length."""
+    if text.isascii():  # the common English case: only the backtick folds
+        return text.replace("`", "'") if "`" in text else text
     return text.translate(_FOLD)
 
 
+@lru_cache(maxsize=256)
 def fold_lower(text: str) -> str:
     """Like `fold`, lower-cased; same length as the input."""
+    if text.isascii():
+        low = text.lower()
+        return low.replace("`", "'") if "`" in low else low
     return text.translate(_FOLD_LOWER)

@@ -196,7 +196,7 @@ def test_nickname_abroad_follows_the_country_of_the_story() -> None:
         ("Norway bans Meta from behavioural advertising", "ban"),
         ("Google agrees to pay $700m", "settlement"),
         ("la banque a conclu une composition administrative avec l'AMF", "settlement"),
-        ("L'ACPR prononce le retrait d'agrément du courtier", "other"),
+        ("L'ACPR prononce le retrait d'agrément du courtier", "ban"),
         ("Spain orders Worldcoin to stop collecting iris data", "order"),
     ],
 )
