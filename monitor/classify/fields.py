@@ -278,9 +278,10 @@ def extract_fields(title: str, text: str, lang: str | None) -> EventFields:
     cues = _cues_by_part(doc)
     authority = _pick_authority(doc, auths, cues)
     country = authority.country if authority else None
-    money = pick_amount(doc.text, doc.low, doc.sentences, find_amounts(doc.text, doc.lang), cues)
+    amounts = find_amounts(doc.text, doc.lang)
+    money = pick_amount(doc.text, doc.low, doc.sentences, amounts, cues)
     if money is None:
-        money = bare_amount(doc.text, doc.low, doc.sentences, cues, country)
+        money = bare_amount(doc.text, doc.low, doc.sentences, cues, country, amounts)
     money = _local_dollar(doc, money, country)
     lead_end = doc.sentences[min(_LEAD, len(doc.sentences) - 1)][1]
     return EventFields(

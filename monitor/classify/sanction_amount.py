@@ -51,7 +51,7 @@ _SANCTION_AFTER = re.compile(
 # "5,2 millions" with no currency: the sum of a story whose currency goes without saying.
 _BARE_AMOUNT = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[,.]\d{1,3})?)\s?(millions?|milliards?|billion|bn|m)(?![\w€$£])"
-    r"(?!\s+(?:de\s+|d'|of\s+)?[^\W\d])"
+    r"(?!\s+(?:de\s+|d'|of\s+)?(?!(?:à|a|au|aux|to|for|pour|contre|against|on|sur)\b)[^\W\d])"
 )
 # fmt: off
 _HOME_CURRENCY = {
@@ -133,10 +133,16 @@ def pick_amount(
 
 
 def bare_amount(
-    text: str, low: str, sentences: Spans, cues: list[Cue], country: str | None
+    text: str,
+    low: str,
+    sentences: Spans,
+    cues: list[Cue],
+    country: str | None,
+    amounts: list[Money] | None = None,
 ) -> Money | None:
-    """Read "5,2 millions" with the currency of the story's other sums, else the authority's."""
-    currencies = [m.currency for m in find_amounts(text)]
+    """Read "5,2 millions" with the currency of the story's other sums (`amounts`, found
+    in `text` when not given), else the authority's."""
+    currencies = [m.currency for m in (find_amounts(text) if amounts is None else amounts)]
     currency = currencies[0] if currencies else _HOME_CURRENCY.get(country or "")
     if currency is None:
         return None

@@ -92,11 +92,12 @@ _BLOCK = _words(
     depuis pendant a est sont été ont sera n' ne pas se sa son ses leur leurs amende sanction
     euros dollars pounds livres if si"""
 )
-_NATIONAL = re.compile(
-    r"^(?:US|U\.S\.|UK|U\.K\.|EU|American|British|Chinese|French|Irish|German|Dutch|Italian"
+_NATIONAL_WORDS = (
+    r"US|U\.S\.|UK|U\.K\.|EU|American|British|Chinese|French|Irish|German|Dutch|Italian"
     r"|Spanish|Swedish|Japanese|Korean|South|Silicon|Valley|Canadian|Australian|Indian|Swiss"
-    r"|Belgian|Polish|Norwegian|Danish|Finnish|Austrian|Portuguese|Greek|Russian|Big|Tech)$"
+    r"|Belgian|Polish|Norwegian|Danish|Finnish|Austrian|Portuguese|Greek|Russian|Big|Tech"
 )
+_NATIONAL = re.compile(rf"^(?:{_NATIONAL_WORDS})$")
 
 # Trigger patterns run on `fold(sentence)`: no accents, plain apostrophes, same offsets.
 # Each starts with `_WORD_START`, so the engine tries its alternatives only where a word
@@ -114,7 +115,7 @@ _VERB_OBJ = re.compile(
     r"|retire\s+(?:a|au)|bloquer|blocking|limite|limits|restricts|restreint|caps|plafonne"
     r"|impose\s+(?:a|au)|imposes\s+on|imposed\s+on|requiring|requires|required|obliging"
     r"|oblige|obligeant|forcing|compelling|compels|contraint|reproche\s+(?:a|au)|enjoignant\s+a"
-    r"|cancels|cancelled|canceled|revoquee?|retrait\s+de\s+(?:l'|la\s+|son\s+|sa\s+)?"
+    r"|hands|handed|issues|issued|levies|levied|assesses|assessed|cancels|cancelled|canceled|revoquee?|retrait\s+de\s+(?:l'|la\s+|son\s+|sa\s+)?"
     r"(?:agrement|licence|autorisation|enregistrement)\s+d[eu'])\b)"
 )
 _PREP = re.compile(
@@ -236,7 +237,8 @@ def _starts_name(tok: str) -> bool:
 _QUALIFIES_NOUN = re.compile(
     r"\s+(?:[a-z]+\s+)?(?i:licen[cs]es?|permits?|authori[sz]ations?|accreditations?|registrations?|approvals?"
     r"|certificates?|schemes?|status|profiles?|users?|customers?|clients?|accounts?|data|rights"
-    r"|matches|matchs|rules?|licences?|agréments?|autorisations?)\b"
+    r"|matches|matchs|rules?|licences?|agréments?|autorisations?|ads|adverts?|advertisements?"
+    r"|campaigns?|publicités?)\b"
 )
 # "une chaîne de la TNT", "a lender of the Caisse group": the name only places an unnamed firm.
 _UNNAMED_OF = re.compile(
@@ -244,20 +246,29 @@ _UNNAMED_OF = re.compile(
     r"\s+(?:de\s+la|du|des|of\s+the)\s+(?:groupe\s+|group\s+|r[ée]seau\s+|network\s+)?$)"
 )
 _QUANTITY = re.compile(r"\d[\d\s.,]*$")
+# A nationality word followed by a capitalised word that is not another nationality word
+# starts a name ("British Airways") rather than describing one ("US firm X", "South Korean").
+_NATIONAL_IN_NAME = re.compile(rf"\s+(?!(?:{_NATIONAL_WORDS})(?![\w.]))[{_UP}][a-z]")
+_OF_WORDS = frozenset(("by", "for", "from", "of", "de", "du", "des", "d'", "d’"))
 
 
 def _name_after(sentence: str, pos: int, excluded: Excluded, max_skip: int = 6) -> Hit | None:
     """The name that follows `pos`, skipping articles, places and short descriptors."""
     skipped = 0
     at = pos
+    read_on = False
     while True:
         m = _TOKEN_RE.search(sentence, at)
         if m is None:
             return None
         at = m.end()
         tok, low = m.group(0), m.group(0).lower()
-        if _NATIONAL.match(tok) or low in _FR_DESC_SMALL or low.endswith(("-based", "-registered")):
+        if _NATIONAL.match(tok) and not _NATIONAL_IN_NAME.match(sentence, m.end()):
+            continue  # "fines US firm X"; but "British Airways", "US Steel" are names
+        if low in _FR_DESC_SMALL or low.endswith(("-based", "-registered")):
             continue
+        if read_on and low in _OF_WORDS:
+            continue  # "bans ads by Klarna", "the licence of X"
         if sentence[m.end() : m.end() + 1] == "$":
             return None  # "R$45m", "S$74,000": a currency, not a name
         body = _public_body(sentence, _PUBLIC_BODY_RE.match(sentence, m.start()))
@@ -278,6 +289,7 @@ def _name_after(sentence: str, pos: int, excluded: Excluded, max_skip: int = 6) 
                         sentence, _located(sentence, m.start(), name), nm.end(), excluded
                     )
                 at = nm.end()  # "revokes the ATOL licence of X": read on
+                read_on = True
             if skipped >= max_skip:
                 return None
             skipped += 1  # "fines Milan broker SIM Navigli": skip the place
@@ -359,7 +371,7 @@ PUBLISHED_BY = re.compile(
     rf"(?:par|by)\s+(?:la\s+soci[ée]t[ée]\s+|le\s+groupe\s+|the\s+company\s+|l['’])?({NAME})"
 )
 # "fines Apple and Meta", "Orange et SFR sanctionnés": both firms are the target.
-_AND_NAME = re.compile(rf"\s+(?:and|et)\s+({NAME})")
+_AND_NAME = re.compile(rf"(?:,\s+({NAME}))?(?:,\s+({NAME}))?,?\s+(?:and|et)\s+({NAME})")
 _NAME_AND_END = re.compile(rf"(?:^|(?<=[\s(«\"“]))({NAME})\s+(?:and|et)\s+$")
 
 
@@ -369,11 +381,19 @@ def _partner(raw: str) -> str | None:
 
 
 def _with_partner_after(sentence: str, hit: Hit, end: int, excluded: Excluded) -> Hit:
+    """`hit` joined by the names listed after it: "Alder Bank, Birch Capital and Cedar Trust"."""
     m = _AND_NAME.match(sentence, end)
-    other = _partner(m.group(1)) if m else None
-    if m is None or other is None or excluded(m.start(1), m.end(1)):
+    if m is None:
         return hit
-    return hit[0], f"{hit[1]}, {other}"
+    others = []
+    for g in (1, 2, 3):
+        if m.group(g) is None:
+            continue
+        name = _partner(m.group(g))
+        if name is None or excluded(m.start(g), m.end(g)):
+            return hit
+        others.append(name)
+    return hit[0], ", ".join([hit[1], *others])
 
 
 def _with_partner_before(sentence: str, before: str, name: str) -> Hit | None:
@@ -409,13 +429,14 @@ def target_in_sentence(sentence: str, excluded: Excluded) -> Hit | None:
     for m in _POSSESSIVE.finditer(sentence) if ("'s" in sentence or "’s" in sentence) else ():
         name = _clean(m.group(1))
         keep(1, _located(sentence, m.start(1), name) if name and not is_place(name) else None)
-    for m in _PREP.finditer(folded):
+    cue_spans = [c.span() for c in _PREP_CUE.finditer(folded)]  # one pass, not one per "to"
+    for m in _PREP.finditer(folded) if cue_spans else ():
         prep = m.group(0).lower()
         if _INFINITIVE.match(folded, m.end()) and prep in ("to", "a", "pour"):
             continue  # "ordered to stop scraping LinkedIn", "condamné à verser": no name here
         if prep == "for" and _GERUND.match(folded, m.end()):
             continue  # "fined for overcharging the NHS": what was done, not who did it
-        if _PREP_CUE.search(folded[max(0, m.start() - 90) : m.start()]):
+        if any(m.start() - 90 <= a and b <= m.start() for a, b in cue_spans):
             keep(2, _name_after(sentence, m.end(), excluded))
     return (found and min(found)[1:]) or None  # type: ignore[return-value]
 
