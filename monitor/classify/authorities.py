@@ -143,6 +143,11 @@ def _local_matches(text: str, low: str, gz: Gazetteer) -> Iterator[AuthorityMatc
     for m in gz.council.finditer(text) if "Council" in text else ():
         auth = Authority(name=m.group("name"), country="GB", sector="local", place="GB")
         yield AuthorityMatch(authority=auth, span=m.span("name"), kind="state_ag")
+    for m in gz.criminal_court.finditer(low) if "correctionnel" in low else ():
+        where = text[m.start("prep") : m.end("city")] if m.group("city") else ""
+        name = f"tribunal correctionnel {where}".strip()
+        auth = Authority(name=name, country="FR", sector="justice", place="FR")
+        yield AuthorityMatch(authority=auth, span=m.span(), kind="state_ag")
     for m in gz.prefect.finditer(low) if "pref" in low else ():
         prep = text[m.start("prep") : m.end("prep")].lower()
         name = f"préfecture {prep}{text[m.start('dept') : m.end('dept')]}"
@@ -182,6 +187,21 @@ def _relocate(match: AuthorityMatch, low: str, gz: Gazetteer) -> AuthorityMatch:
     return AuthorityMatch(authority=other, span=(match.span[0], m.end()), kind="descriptor")
 
 
+def _generic_use(match: AuthorityMatch, text: str, low: str, gz: Gazetteer) -> AuthorityMatch:
+    """ "Italie : l'autorité de la concurrence inflige...": a French body's name written in
+    lower case is a common noun; in a story about one other country it is that country's."""
+    auth = match.authority
+    if match.kind != "name" or auth.country != "FR" or not text[match.span[0]].islower():
+        return match
+    code = _home(auth.sector, low, gz)
+    other = gz.defaults.get((code, auth.sector)) if code != "FR" else None
+    return (
+        match
+        if other is None
+        else AuthorityMatch(authority=other, span=match.span, kind="descriptor")
+    )
+
+
 def _non_overlapping(cands: list[AuthorityMatch]) -> list[AuthorityMatch]:
     rank = {"name": 0, "acronym": 1, "state_ag": 2, "descriptor": 3, "context": 4}
     chosen: list[AuthorityMatch] = []
@@ -218,7 +238,10 @@ def find_authorities(text: str) -> list[AuthorityMatch]:
         return []
     gz = gazetteer()
     low = fold_lower(text)
-    found = [_relocate(m, low, gz) for m in _non_overlapping(list(_all_matches(text, low, gz)))]
+    found = [
+        _relocate(_generic_use(m, text, low, gz), low, gz)
+        for m in _non_overlapping(list(_all_matches(text, low, gz)))
+    ]
     return _resolve_vague(low, found, gz)
 
 

@@ -26,6 +26,8 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\bslapped\s+with\b",
         r"\bamendes?\b",
         r"\bsanctions?\s+(?:pecuniaires?|financieres?)\b",
+        r"\bsanctions?\s+(?:de|d'un\s+montant\s+de)\s+(?:plus\s+de\s+)?\d",
+        r"\bcondamnee?s?\s+a\s+(?:\d|une\s+sanction\s+de)",
         r"\bpenalites?\b",
         r"\bmise?s?\s+a\s+l'amende\b",
         r"\bcondamne(?:e|s|es)?\s+a\s+(?:payer|verser)\b",
@@ -69,6 +71,7 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\bblock(?:s|ed|ing)?\b",
         r"\bblocage\b|\bbloqu(?:e|ee|es|ees|er)\b",
         r"\bdereferencement\b|\bdelist(?:s|ed|ing)?\b",
+        r"\bfermeture\s+administrative\b|\bclosure\s+order\b|\bordonn\w*\s+la\s+fermeture\b",
         # a licence revoked or withdrawn bars the firm from operating: one rule, EN and FR
         r"\brevok\w*(?:\s+\S+){0,3}\s+licen[cs]es?\b",
         r"\blicen[cs]es?\s+(?:was\s+|has\s+been\s+)?revoked\b",

@@ -112,14 +112,27 @@ def _pick_authority(
     doc: _Doc, auths: list[AuthorityMatch], cues: list[Cue]
 ) -> AuthorityMatch | None:
     """The acting authority: in the headline if named there, else in the lead, else first."""
-    for sent in doc.sentences:
+    for i, sent in enumerate(doc.sentences):
         here = [a for a in auths if _in(a.span, sent)]
         if not here:
             continue
         if len({a.name for a in here}) == 1:
-            return here[0]
+            return _named_later(doc, auths, here[0], i)
         return _actor(doc, here, [c for c in cues if _in(c.span, sent) and not c.hypothetical])
     return auths[0] if auths else None
+
+
+def _named_later(doc: _Doc, auths: list[AuthorityMatch], pick: AuthorityMatch, i: int):
+    """A descriptor ("China's market regulator") gives way to the authority of the same
+    country that the lead then names ("the State Administration for Market Regulation")."""
+    if pick.kind != "descriptor":
+        return pick
+    lead_end = doc.sentences[min(_LEAD, len(doc.sentences) - 1)][1]
+    start = doc.sentences[i][1]
+    for a in auths:
+        if start <= a.span[0] < lead_end and a.kind in ("name", "acronym"):
+            return a if a.authority.country == pick.authority.country else pick
+    return pick
 
 
 def _actor(doc: _Doc, here: list[AuthorityMatch], cues: list[Cue]) -> AuthorityMatch:
@@ -173,8 +186,8 @@ _LOCAL_DOLLAR = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD"
 def _local_dollar(doc: _Doc, money: Money | None, country: str | None) -> Money | None:
     if money is None or money.currency != "USD" or country not in _LOCAL_DOLLAR:
         return money
-    written = doc.low[money.span[0] : money.span[1]]
-    if "us" in written or "u.s" in written or "dollar" in written:
+    written = doc.low[money.span[0] : money.span[1] + 12]
+    if re.search(r"\bus\b|u\.s|usd|americ", written):
         return money
     return dataclasses.replace(money, currency=_LOCAL_DOLLAR[country])
 

@@ -190,6 +190,10 @@ class Gazetteer:
             r"(?<![\w])pref(?:et|ete|ecture)\s+(?P<prep>de\s+la\s+|de\s+l'|de\s+|du\s+|des\s+|d')"
             r"(?P<dept>[a-z][\w-]+)"
         )
+        # A criminal court rules on a prosecutor's case: "le tribunal correctionnel de Paris".
+        self.criminal_court = re.compile(
+            r"(?<![\w])tribunal\s+correctionnel(?:\s+(?P<prep>de\s+|d')(?P<city>[a-z][\w-]+))?"
+        )
         self.eu_subject = re.compile(_EU_SUBJECT)
 
 

@@ -29,7 +29,8 @@ _NOT_SANCTION_BEFORE = re.compile(
     r"|swindled|defrauded|scammed|extracted|obtained|generated|earned|losses|lost|damages?"
     r"|prejudice|detourne\w*|escroqu\w*|requis|requested|sought|reclam\w*|reduced\s+from"
     r"|down\s+from|cut\s+from|ramenee?\s+de|reduite?\s+de|au\s+lieu\s+de|instead\s+of"
-    r"|initially|initialement)\b[^.;]{0,25}$"
+    r"|initially|initialement|conditional|threat(?:ened)?\s+of|under\s+threat|sous\s+peine"
+    r"|recover\w*|recuperer|recouvrer)\b[^.;]{0,25}$"
 )
 _NOT_SANCTION_AFTER = re.compile(
     r"^\s*(?:in\s+(?:annual\s+)?(?:revenue|sales|turnover|profit)|of\s+(?:annual\s+)?(?:turnover"

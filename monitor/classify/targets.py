@@ -115,12 +115,14 @@ _VERB_OBJ = re.compile(
     r"|retire\s+(?:a|au)|bloquer|blocking|limite|limits|restricts|restreint|caps|plafonne"
     r"|impose\s+(?:a|au)|imposes\s+on|imposed\s+on|requiring|requires|required|obliging"
     r"|oblige|obligeant|forcing|compelling|compels|contraint|reproche\s+(?:a|au)|enjoignant\s+a"
-    r"|hands|handed|issues|issued|levies|levied|assesses|assessed|cancels|cancelled|canceled|revoquee?|retrait\s+de\s+(?:l'|la\s+|son\s+|sa\s+)?"
+    r"|hands|handed|issues|issued|levies|levied|assesses|assessed|withdrawn|withdraws|withdrew"
+    r"|banning|barring|ordering|fining|prohibiting|prohibits|prohibited|interdisant|ordonnant"
+    r"|cancels|cancelled|canceled|revoquee?|retrait\s+de\s+(?:l'|la\s+|son\s+|sa\s+)?"
     r"(?:agrement|licence|autorisation|enregistrement)\s+d[eu'])\b)"
 )
 _PREP = re.compile(
     r"(?i:\b(?:on|against|for|with|to)\b|(?<!\w)a\s+l'encontre\s+d(?:e\b|')"
-    r"|(?<!\w)(?:contre|a|au|aux|envers|visant|pour)(?!\w))"
+    r"|(?<!\w)(?:contre|a|au|aux|envers|visant|pour|avec)(?!\w))"
 )
 _PREP_CUE = re.compile(
     _WORD_START
@@ -128,7 +130,7 @@ _PREP_CUE = re.compile(
     r"|action|enforcement|ban|order|amende|amendes|inflige|infligee?|sanctionnee?"
     r"|notice|notices|reprimand|warning|injunction|demeure|injonction|avertissement"
     r"|procedure|transaction|rappel|blame|mesures?|decision|measures|interim|conservatoires?"
-    r"|orders|ordered|ordonnee?s?|revocation)\b)"
+    r"|orders|ordered|ordonnee?s?|revocation|accord|consentement|reglement|agreement)\b)"
 )
 _SUBJ_VERB = re.compile(
     r"(?<![\w'])(?=[A-Za-z])(?i:(?:(?:has|have|had|will|to|is|was|were|are|being|has\s+now)\s+)?"
@@ -186,6 +188,7 @@ _NOT_AN_ORGANISATION = re.compile(
     r"^(?:" + "|".join(sorted(_CURRENCY_CODES)) + r")\s*\d"  # "NOK 10m"
     r"|\b(?:Act|Directive|Regulation|Code|Law|Bill|Rules?|Loi|Règlement|Directive|Code)$"
     r"|^\d+G$"  # "4G", "5G"
+    r"|^(?:DSA|DMA|RGPD|GDPR|CCPA|PSD2|MiFID(?:\s+II)?|AML|KYC|LCB-FT|DORA|NIS2?|AI\s+Act)$"
     r"|^(?:Rs\.?|Rp|R)$"  # rupees, rupiah, rand before an amount
     r"|^\d[\d.,]*\s*(?:k|m|bn|mn|million|billion|crore|lakh)?$",  # "37m" of "SEK 37m"
     re.IGNORECASE,
@@ -245,11 +248,16 @@ _UNNAMED_OF = re.compile(
     r"(?i:^\s*(?:un|une|a|an)\s+[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?"
     r"\s+(?:de\s+la|du|des|of\s+the)\s+(?:groupe\s+|group\s+|r[ée]seau\s+|network\s+)?$)"
 )
+_UNNAMED_OF_END = re.compile(
+    r"(?i:(?:^|\s)(?:un|une|a|an)\s+[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?"
+    r"\s+(?:de\s+la|du|des|of\s+the)\s+(?:groupe\s+|group\s+)?$)"
+)
 _QUANTITY = re.compile(r"\d[\d\s.,]*$")
 # A nationality word followed by a capitalised word that is not another nationality word
 # starts a name ("British Airways") rather than describing one ("US firm X", "South Korean").
 _NATIONAL_IN_NAME = re.compile(rf"\s+(?!(?:{_NATIONAL_WORDS})(?![\w.]))[{_UP}][a-z]")
 _OF_WORDS = frozenset(("by", "for", "from", "of", "de", "du", "des", "d'", "d’"))
+_ADS = frozenset(("ads", "adverts", "advertisements", "campaigns", "publicités", "products"))
 
 
 def _name_after(sentence: str, pos: int, excluded: Excluded, max_skip: int = 6) -> Hit | None:
@@ -257,6 +265,7 @@ def _name_after(sentence: str, pos: int, excluded: Excluded, max_skip: int = 6) 
     skipped = 0
     at = pos
     read_on = False
+    prev = ""
     while True:
         m = _TOKEN_RE.search(sentence, at)
         if m is None:
@@ -267,7 +276,7 @@ def _name_after(sentence: str, pos: int, excluded: Excluded, max_skip: int = 6) 
             continue  # "fines US firm X"; but "British Airways", "US Steel" are names
         if low in _FR_DESC_SMALL or low.endswith(("-based", "-registered")):
             continue
-        if read_on and low in _OF_WORDS:
+        if (read_on or prev in _ADS) and low in _OF_WORDS:
             continue  # "bans ads by Klarna", "the licence of X"
         if sentence[m.end() : m.end() + 1] == "$":
             return None  # "R$45m", "S$74,000": a currency, not a name
@@ -297,6 +306,7 @@ def _name_after(sentence: str, pos: int, excluded: Excluded, max_skip: int = 6) 
         if low in _BLOCK or not tok[:1].isalpha() or skipped >= max_skip:
             return None
         skipped += 1
+        prev = low
 
 
 # "fines AI app Lumio", "sanctionne le Suisse groupe X": the first name was a descriptor.
@@ -354,6 +364,8 @@ def _name_before(sentence: str, pos: int) -> Hit | None:
             return body
         m = _NAME_END_RE.search(candidate) if candidate else None
         name = _clean(m.group(1)) if m else None
+        if m and _UNNAMED_OF_END.search(candidate[: m.start(1)]):
+            continue  # "une entreprise du BTP écope": the firm is named later
         if m and name and not is_place(name):
             return _with_partner_before(sentence, candidate[: m.start(1)], name) or _located(
                 sentence, m.start(1), name
@@ -450,6 +462,8 @@ _DESCRIBED = re.compile(
     r"|editeur|plateforme|enseigne|marque|laboratoire|filiale|neobanque|fournisseur|chaine"
     r"|application|site|prestataire|cabinet|exploitant|constructeur|transporteur|compagnie"
     r"|comparateur|importateur|importer|revendeur|reseller|vendeur|seller|vendor|hebergeur"
+    r"|operated\s+by|owned\s+by|run\s+by|sold\s+by|made\s+by|exploitee?s?\s+par|vendue?s?\s+par"
+    r"|fabriquee?s?\s+par|editee?s?\s+par"
     r"|known\s+as|called|named|dubbed|baptisee?|appelee?|nommee?|dont|including)\b)"
 )
 _LEADING_CLAUSE = re.compile(
