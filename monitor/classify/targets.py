@@ -26,7 +26,7 @@ _TOK = (
 )
 _JOIN = (
     r"(?:\s+(?:of(?:\s+the)?|de(?:\s+la|\s+l')?|du|des|del|della|di|von|van|der|den|y)\s+"
-    r"|\s+&\s+|\s+d['’]|\s+)"
+    r"|\s+&\s+|\s+d['’]|\s+de\s+l['’]|\s+)"
 )
 NAME = rf"{_TOK}(?:{_JOIN}{_TOK}){{0,6}}"
 _NAME_RE = re.compile(NAME)
@@ -80,6 +80,12 @@ _GENERIC = _words(
     lenders insurers retailers brokers airlines operators platforms drugmaker drugmakers
     automaker carmaker chipmaker pharma miner utility broadcaster publisher network
     marketplace lab council trust charity school university"""
+)
+# After a capitalised French article, a name ("La Poste", "Le Bon Coin", "La Banque
+# Postale") unless the word is a public body's ("La Commission", "La Cour").
+_PUBLIC_WORDS = _words(
+    """commission cour tribunal gouvernement justice police mairie ville ministère autorité
+    préfecture conseil agence direction chambre haute"""
 )
 # Lower-case words that may stand between a verb and the name: "fines US facial recognition
 # firm Clearview AI", "sanctionne la société américaine Clearview AI".
@@ -207,7 +213,17 @@ def _clean(name: str) -> str | None:
         if i > 0 and not joins and tok.lower().strip(".,") in _STOP:
             toks = toks[:i]
             break
-    while len(toks) > 1 and (toks[0].lower() in _LEAD_DROP or toks[0].lower() in _GENERIC):
+    article_name = (
+        len(toks) > 1
+        and toks[0] in ("La", "Le", "Les")
+        and not toks[1].isupper()
+        and toks[1].lower() not in _PUBLIC_WORDS
+    )
+    while (
+        not article_name
+        and len(toks) > 1
+        and (toks[0].lower() in _LEAD_DROP or toks[0].lower() in _GENERIC)
+    ):
         toks = toks[1:]
     out = " ".join(toks).strip(" .,;:")
     out = re.sub(r"['’]s?$", "", out)
@@ -248,6 +264,10 @@ _UNNAMED_OF = re.compile(
     r"(?i:^\s*(?:un|une|a|an)\s+[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?"
     r"\s+(?:de\s+la|du|des|of\s+the)\s+(?:groupe\s+|group\s+|r[ée]seau\s+|network\s+)?$)"
 )
+_DESCRIBED_END = re.compile(
+    r"(?i:(?:^|\s)(?:le|la|l['’]|the)\s*(?:groupe|group|soci[ée]t[ée]|company|enseigne|marque"
+    r"|brand|cha[iî]ne|chain|firm|op[ée]rateur|operator)\s+$)"
+)
 _UNNAMED_OF_END = re.compile(
     r"(?i:(?:^|\s)(?:un|une|a|an)\s+[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?"
     r"\s+(?:de\s+la|du|des|of\s+the)\s+(?:groupe\s+|group\s+)?$)"
@@ -256,6 +276,22 @@ _QUANTITY = re.compile(r"\d[\d\s.,]*$")
 # A nationality word followed by a capitalised word that is not another nationality word
 # starts a name ("British Airways") rather than describing one ("US firm X", "South Korean").
 _NATIONAL_IN_NAME = re.compile(rf"\s+(?!(?:{_NATIONAL_WORDS})(?![\w.]))[{_UP}][a-z]")
+_ARTICLE_NAME = re.compile(rf"\s+(?!(?i:{'|'.join(sorted(_PUBLIC_WORDS))})\b)[{_UP}][a-zà-ÿ]")
+_QUOTED_NAME = re.compile(rf"\s*[{_UP}0-9][^«»\"“”.,;:!?]{{0,40}}[»”\"]")
+_QUOTES = frozenset(("«", "»", '"', "“", "”"))
+_DESCRIPTOR_NOUNS = _words(
+    """groupe group société company enseigne marque brand chaîne chain firm opérateur operator
+    plateforme platform site application app laboratoire"""
+)
+
+
+def _plain(raw: str) -> str | None:
+    """A capitalised common noun kept as a name once a descriptor vouches for it ("le groupe
+    Casino"); anything else `_clean` refused stays refused (a currency, a law, a place)."""
+    out = raw.split()[0].strip(" .,;:") if raw.split() else ""
+    return out if out.lower() in _GENERIC and out[:1].isupper() else None
+
+
 _OF_WORDS = frozenset(("by", "for", "from", "of", "de", "du", "des", "d'", "d’"))
 _ADS = frozenset(("ads", "adverts", "advertisements", "campaigns", "publicités", "products"))
 
@@ -274,8 +310,16 @@ def _name_after(sentence: str, pos: int, excluded: Excluded, max_skip: int = 6) 
         tok, low = m.group(0), m.group(0).lower()
         if _NATIONAL.match(tok) and not _NATIONAL_IN_NAME.match(sentence, m.end()):
             continue  # "fines US firm X"; but "British Airways", "US Steel" are names
+        article_name = tok in ("La", "Le", "Les") and _ARTICLE_NAME.match(sentence, m.end())
+        if article_name and m.start() > 0:
+            nm = _NAME_RE.match(sentence, m.start())
+            name = _clean(nm.group(0)) if nm else None
+            if nm and name and not excluded(m.start(), nm.end()) and not is_place(name):
+                return _located(sentence, m.start(), name)  # "inflige une amende à La Poste"
         if low in _FR_DESC_SMALL or low.endswith(("-based", "-registered")):
             continue
+        if tok in _QUOTES and _QUOTED_NAME.match(sentence, m.end()):
+            continue  # "sanctionne « Le Bon Panier »"; a quoted sentence still stops the search
         if (read_on or prev in _ADS) and low in _OF_WORDS:
             continue  # "bans ads by Klarna", "the licence of X"
         if sentence[m.end() : m.end() + 1] == "$":
@@ -290,6 +334,8 @@ def _name_after(sentence: str, pos: int, excluded: Excluded, max_skip: int = 6) 
                 return None  # "le blocage de 45 sites": several unnamed firms, named later
             if nm and excluded(m.start(), nm.end()):
                 return None
+            if nm and name is None and prev in _DESCRIPTOR_NOUNS:
+                name = _plain(nm.group(0))  # "le groupe Casino": a name, though "casino" is a noun
             if nm and name and not is_place(name):
                 if _UNNAMED_OF.match(sentence[pos : m.start()]):
                     return None
@@ -306,7 +352,7 @@ def _name_after(sentence: str, pos: int, excluded: Excluded, max_skip: int = 6) 
         if low in _BLOCK or not tok[:1].isalpha() or skipped >= max_skip:
             return None
         skipped += 1
-        prev = low
+        prev = re.sub(r"^[ld]['’]", "", low)
 
 
 # "fines AI app Lumio", "sanctionne le Suisse groupe X": the first name was a descriptor.
@@ -343,7 +389,7 @@ def _public_body(sentence: str, m: re.Match[str] | None) -> Hit | None:
 
 def _name_before(sentence: str, pos: int) -> Hit | None:
     """The name that ends at `pos` (allowing one ", appositive," before the verb)."""
-    prefix = sentence[:pos].rstrip()
+    prefix = sentence[:pos].rstrip().rstrip('»”"').rstrip()  # "« Le Bon Coin » épinglé"
     if sentence[pos:].lstrip().startswith(","):
         prefix += ","
     appositive = None
@@ -366,6 +412,8 @@ def _name_before(sentence: str, pos: int) -> Hit | None:
         name = _clean(m.group(1)) if m else None
         if m and _UNNAMED_OF_END.search(candidate[: m.start(1)]):
             continue  # "une entreprise du BTP écope": the firm is named later
+        if m and name is None and _DESCRIBED_END.search(candidate[: m.start(1)]):
+            name = _plain(m.group(1))  # "Le groupe Casino sanctionné"
         if m and name and not is_place(name):
             return _with_partner_before(sentence, candidate[: m.start(1)], name) or _located(
                 sentence, m.start(1), name
