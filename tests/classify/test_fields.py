@@ -289,3 +289,20 @@ def test_brands_and_their_owners_are_one_target() -> None:
     assert same_target("Facebook", "Meta Platforms Ireland")
     assert same_target("YouTube", "Google LLC") and same_target("Twitter", "X")
     assert not same_target("Google", "Facebook")
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "target"),
+    [
+        ("La CNIL sanctionne La Maison Bleue", "", "La Maison Bleue"),
+        ("La DGCCRF inflige une amende à La Banque Solidaire", "", "La Banque Solidaire"),
+        ("La DGCCRF sanctionne « Le Panier Malin »", "", "Le Panier Malin"),
+        ("Amende pour l'enseigne Casino", "", "Casino"),
+        ("L'AMF sanctionne La Financière de l'Échiquier", "", "La Financière de l'Échiquier"),
+        ("Watchdog fines British Coachways £2m", "", "British Coachways"),
+        ("Regulator fines US firm Clearview AI", "", "Clearview AI"),
+        ("La Commission inflige une amende à Google", "", "Google"),
+    ],
+)
+def test_target_is_the_name_as_written(title: str, text: str, target: str) -> None:
+    assert extract_fields(title, text, "fr").target == target
