@@ -2,6 +2,7 @@
 
 Usage:
     python bench/eval_classify.py [--head PATH] [--split heldout|train]
+    python bench/eval_classify.py --data bench/data/longform_en.jsonl bench/data/longform_fr.jsonl
 
 Runs `Classifier.classify` (encoder, cue features, head, `min_score`, field
 extraction and the label/field rules) on the bundled examples of one split
@@ -126,9 +127,22 @@ def main() -> None:
         help="score labels with this NLI model (hub id in the local cache, "
         "or a directory) instead of the head",
     )
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        type=Path,
+        default=None,
+        metavar="JSONL",
+        help="score these labelled files (all their lines) instead of a bundled split, "
+        "e.g. bench/data/longform_*.jsonl: full-length articles, never trained on",
+    )
     args = parser.parse_args()
     clf = Classifier.from_settings(ClassifySettings(head=args.head, zero_shot_model=args.zero_shot))
-    examples = [e for e in load_examples() if e.split == args.split]
+    if args.data:
+        examples = load_examples(args.data)
+        args.split = " ".join(p.name for p in args.data)
+    else:
+        examples = [e for e in load_examples() if e.split == args.split]
     verdicts = clf.classify([Doc(title=e.title, text=e.text, lang=e.lang) for e in examples])
     trained = f" (trained on data {clf.head.meta.data_hash})" if clf.scorer is None else ""
     print(
