@@ -10,7 +10,7 @@ fields for "other", no action for "investigation"). Does not own: the model
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,7 +27,13 @@ from monitor.models import Classification, EventFields, Label
 
 LEAD_CHARS = 600  # the news is in the title and first paragraph; the rest adds noise and time
 
-FieldExtractor = Callable[[str, str, str | None], EventFields]
+
+class FieldExtractor(Protocol):
+    """Reads the event fields of one article (`fields.extract_fields`)."""
+
+    def __call__(
+        self, title: str, text: str, lang: str | None, *, imposed: bool = True
+    ) -> EventFields: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,7 +208,11 @@ class Classifier:
     def _verdict(self, doc: Doc, probs: Sequence[float]) -> Classification:
         label, score = decide(probs, self.labels, self.min_score)
         # Field extraction is skipped for "other": most articles are, and it is all regexes.
-        fields = EventFields() if label == "other" else self._extract(doc.title, doc.text, doc.lang)
+        fields = (
+            EventFields()
+            if label == "other"
+            else self._extract(doc.title, doc.text, doc.lang, imposed=label == "enforcement")
+        )
         if label == "enforcement" and fields.authority is None:
             label, score = without_authority(probs, self.labels)
         return Classification(

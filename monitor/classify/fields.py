@@ -183,6 +183,14 @@ _ORDERED_TO_PAY = re.compile(
 _LOCAL_DOLLAR = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD"}
 
 
+def _imposed_amount(doc: _Doc, cues: list[Cue], country: str | None) -> Money | None:
+    amounts = find_amounts(doc.text, doc.lang)
+    money = pick_amount(doc.text, doc.low, doc.sentences, amounts, cues)
+    if money is None:
+        money = bare_amount(doc.text, doc.low, doc.sentences, cues, country, amounts)
+    return _local_dollar(doc, money, country)
+
+
 def _local_dollar(doc: _Doc, money: Money | None, country: str | None) -> Money | None:
     if money is None or money.currency != "USD" or country not in _LOCAL_DOLLAR:
         return money
@@ -271,13 +279,15 @@ def _target_from(doc: _Doc, i: int, auths: list[AuthorityMatch], finder) -> tupl
     return (s + hit[0], hit[1]) if hit else None
 
 
-def extract_fields(title: str, text: str, lang: str | None) -> EventFields:
+def extract_fields(title: str, text: str, lang: str | None, *, imposed: bool = True) -> EventFields:
     """Extract authority, target, action, amount, country, law and date.
 
     Args:
         title: the headline (may be empty).
         text: the article body or summary (may be empty).
         lang: "en", "fr" or None; used for number formats.
+        imposed: False for an investigation: nothing is imposed yet, so the action and
+            the amount are not read (they stay None) and the rest costs less.
 
     Returns:
         EventFields with None wherever the text does not say.
@@ -291,16 +301,12 @@ def extract_fields(title: str, text: str, lang: str | None) -> EventFields:
     cues = _cues_by_part(doc)
     authority = _pick_authority(doc, auths, cues)
     country = authority.country if authority else None
-    amounts = find_amounts(doc.text, doc.lang)
-    money = pick_amount(doc.text, doc.low, doc.sentences, amounts, cues)
-    if money is None:
-        money = bare_amount(doc.text, doc.low, doc.sentences, cues, country, amounts)
-    money = _local_dollar(doc, money, country)
+    money = _imposed_amount(doc, cues, country) if imposed else None
     lead_end = doc.sentences[min(_LEAD, len(doc.sentences) - 1)][1]
     return EventFields(
         authority=authority.name if authority else None,
         target=_pick_target(doc, _not_targets(auths, authority), cues),
-        action=_pick_action(doc, cues, money),
+        action=_pick_action(doc, cues, money) if imposed else None,
         amount=money.value if money else None,
         currency=money.currency if money else None,
         country=country,

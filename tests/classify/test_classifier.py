@@ -158,7 +158,7 @@ def test_enforcement_needs_an_authority(use_encoder: UniversalSentenceEncoder) -
     no_authority = Classifier(
         use_encoder,
         Head.load(),
-        extract=lambda t, x, lang: EventFields(target="Clearview AI", action="fine"),
+        extract=lambda t, x, lang, imposed=True: EventFields(target="Clearview AI", action="fine"),
     )
     [v] = no_authority.classify([ICO_EN])
     assert (v.label, v.fields) == ("other", EventFields())
