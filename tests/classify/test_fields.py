@@ -306,3 +306,14 @@ def test_brands_and_their_owners_are_one_target() -> None:
 )
 def test_target_is_the_name_as_written(title: str, text: str, target: str) -> None:
     assert extract_fields(title, text, "fr").target == target
+
+
+def test_an_investigation_reads_no_imposed_amount_or_action() -> None:
+    title, text = (
+        "CNIL opens probe into Zeta",
+        "The CNIL fined Zeta €2m last year and now investigates it again.",
+    )
+    assert extract_fields(title, text, "en").amount == 2_000_000
+    f = extract_fields(title, text, "en", imposed=False)
+    assert (f.amount, f.currency, f.action) == (None, None, None)
+    assert (f.authority, f.target) == ("CNIL", "Zeta")
