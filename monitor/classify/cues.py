@@ -77,7 +77,7 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\blicen[cs]es?\s+(?:was\s+|has\s+been\s+)?revoked\b",
         r"\bwithdr[ae]w?\w*\s+(?:\S+\s+){0,3}?(?:licen[cs]e|authori[sz]ation|registration)s?\b",
         r"\bstripp\w*\s+(?:\S+\s+){0,2}?of\s+(?:its|their|the)\s+licen[cs]es?\b",
-        r"\bcancel\w*\s+(?:\S+\s+){0,4}?licen[cs]es?\b",
+        r"\bcancel\w*\s+(?:\S+\s+){0,4}?(?:licen[cs]es?|authori[sz]ations?|registrations?)\b",
         r"\brevoqu\w*\s+(?:\S+\s+){0,2}?(?:licence|agrement|autorisation|enregistrement)\b",
         r"\bretrait\s+(?:de\s+(?:l'|son\s+|sa\s+)?|d')(?:agrement|licence|autorisation)\b",
         r"\bretir\w*\s+(?:l'|son\s+|sa\s+)(?:agrement|licence|enregistrement|autorisation)\b",
@@ -105,7 +105,7 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\bavertissement\b",
         r"\bblame\b",
         r"\bcensured?\b",
-        r"\bformal\s+warning\b",
+        r"\bformal\s+warning\b|\bofficial\s+warning\b",
     ),
 }
 # The order in which one action wins over another found in the same lead.
@@ -125,6 +125,9 @@ _HYPOTHETICAL = re.compile(
 # "orders X to pay": an order to pay is not the firm settling.
 _ORDERED_TO_PAY = re.compile(
     r"^to\s+pay\|.*\b(?:order\w*|told|forced|requir\w*|ordonn\w*|must|fail\w*|refus\w*|unable)\b"
+)
+_ORDERED_TO_SUSPEND = re.compile(
+    r"\b(?:enjoin\w*|ordonn\w*|order\w*|requir\w*|somm\w*|direct\w*)\b[^.]{0,50}\b(?:de|d'|to)\s+$"
 )
 _ADJECTIVE_FINE = re.compile(
     r"\b(?:is|was|are|were|be|been|seems?|looks?|very|so|too|perfectly)\s+$"
@@ -163,6 +166,8 @@ def _cached_cues(text: str) -> tuple[Cue, ...]:
             before = low[max(0, m.start() - 60) : m.start()]
             if action == "settlement" and _ORDERED_TO_PAY.search(m.group(0) + "|" + before[-40:]):
                 continue
+            if action == "ban" and _ORDERED_TO_SUSPEND.search(before) and m.group(0)[:4] == "susp":
+                continue  # "enjoint à X de suspendre ses clauses": the order is the sanction
             hyp = bool(_HYPOTHETICAL.search(before))
             cues.append(Cue(action=action, span=m.span(), hypothetical=hyp))
     return tuple(sorted(cues, key=lambda c: c.span))

@@ -147,7 +147,7 @@ _SUBJ_VERB = re.compile(
     r"|will\s+pay|settles|settled|faces\s+(?:a|an|\S*\d)|receives|handed|loses|gets|cops"
     r"|blocked|suspended|forced\s+to|(?:a\s+ete\s+|est\s+|sera\s+)?(?:condamne|sanctionne"
     r"|mis\s+en\s+demeure|mis\s+a\s+l'amende|epingle|frappe|vise|bloque|suspendu|interdit"
-    r"|rappele\s+a\s+l'ordre|somme)e?s?|paiera|versera|accepte|a\s+accepte"
+    r"|rappele\s+a\s+l'ordre|somme|ferme)e?s?|paiera|versera|accepte|a\s+accepte"
     r"|ecope|a\s+ecope|se\s+voit\s+infliger|s'est\s+vue?\s+infliger|devra\s+(?:payer|verser)"
     r"|doit\s+(?:payer|verser|encore)|va\s+(?:payer|verser)|paie|paye|verse|est\s+redevable"
     r"|s'acquitte|transige)\b)"
