@@ -183,6 +183,20 @@ _ORDERED_TO_PAY = re.compile(
 _LOCAL_DOLLAR = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD"}
 
 
+def _background_sum(doc: _Doc, cues: list[Cue], money: Money) -> bool:
+    """A sum told only after the lead of a story whose lead names another measure (an order,
+    a formal notice, a ban, a reprimand) is background: a possible fine, an earlier one."""
+    lead_end = doc.sentences[min(_LEAD, len(doc.sentences) - 1)][1]
+    if money.span[0] < lead_end:
+        return False
+    return _pick_action(doc, [c for c in cues if c.span[1] <= lead_end], None) in (
+        "order",
+        "formal_notice",
+        "ban",
+        "other",
+    )
+
+
 def _imposed_amount(doc: _Doc, cues: list[Cue], country: str | None) -> Money | None:
     amounts = find_amounts(doc.text, doc.lang)
     money = pick_amount(doc.text, doc.low, doc.sentences, amounts, cues)
@@ -302,6 +316,8 @@ def extract_fields(title: str, text: str, lang: str | None, *, imposed: bool = T
     authority = _pick_authority(doc, auths, cues)
     country = authority.country if authority else None
     money = _imposed_amount(doc, cues, country) if imposed else None
+    if money is not None and _background_sum(doc, cues, money):
+        money = None
     lead_end = doc.sentences[min(_LEAD, len(doc.sentences) - 1)][1]
     return EventFields(
         authority=authority.name if authority else None,

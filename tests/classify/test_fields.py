@@ -317,3 +317,8 @@ def test_an_investigation_reads_no_imposed_amount_or_action() -> None:
     f = extract_fields(title, text, "en", imposed=False)
     assert (f.amount, f.currency, f.action) == (None, None, None)
     assert (f.authority, f.target) == ("CNIL", "Zeta")
+
+
+def test_a_place_possessive_is_not_part_of_the_target() -> None:
+    f = extract_fields("Germany's Velmar Chemicals fined €90m for cartel", "", "en")
+    assert f.target == "Velmar Chemicals"
