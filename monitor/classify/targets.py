@@ -213,9 +213,9 @@ def _clean(name: str) -> str | None:
         if i > 0 and not joins and tok.lower().strip(".,") in _STOP:
             toks = toks[:i]
             break
-    if len(toks) > 1 and re.sub(r"['’]s$", "", toks[0]) != toks[0]:
-        if is_place(re.sub(r"['’]s$", "", toks[0])):
-            toks = toks[1:]  # "Germany's Velmar Chemicals"
+    owner = re.sub(r"['’]s$", "", toks[0]) if toks else ""
+    if len(toks) > 1 and owner != toks[0] and is_place(owner):
+        toks = toks[1:]  # "Germany's Velmar Chemicals"
     article_name = (
         len(toks) > 1
         and toks[0] in ("La", "Le", "Les")
