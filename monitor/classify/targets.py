@@ -259,22 +259,20 @@ def _starts_name(tok: str) -> bool:
 _QUALIFIES_NOUN = re.compile(
     r"\s+(?:[a-z]+\s+)?(?i:licen[cs]es?|permits?|authori[sz]ations?|accreditations?|registrations?|approvals?"
     r"|certificates?|schemes?|status|profiles?|users?|customers?|clients?|accounts?|data|rights"
-    r"|matches|matchs|rules?|licences?|agréments?|autorisations?|ads|adverts?|advertisements?"
+    r"|matches|matchs|rules?|agréments?|autorisations?|ads|adverts?|advertisements?"
     r"|campaigns?|publicités?)\b"
 )
 # "une chaîne de la TNT", "a lender of the Caisse group": the name only places an unnamed firm.
-_UNNAMED_OF = re.compile(
-    r"(?i:^\s*(?:un|une|a|an)\s+[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?"
-    r"\s+(?:de\s+la|du|des|of\s+the)\s+(?:groupe\s+|group\s+|r[ée]seau\s+|network\s+)?$)"
+_UNNAMED_FIRM_OF = (
+    r"(?:un|une|a|an)\s+[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?"
+    r"\s+(?:de\s+la|du|des|of\s+the)\s+(?:groupe\s+|group\s+|r[ée]seau\s+|network\s+)?$"
 )
+_UNNAMED_OF = re.compile(rf"(?i:^\s*{_UNNAMED_FIRM_OF})")
 _DESCRIBED_END = re.compile(
     r"(?i:(?:^|\s)(?:le|la|l['’]|the)\s*(?:groupe|group|soci[ée]t[ée]|company|enseigne|marque"
     r"|brand|cha[iî]ne|chain|firm|op[ée]rateur|operator)\s+$)"
 )
-_UNNAMED_OF_END = re.compile(
-    r"(?i:(?:^|\s)(?:un|une|a|an)\s+[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?"
-    r"\s+(?:de\s+la|du|des|of\s+the)\s+(?:groupe\s+|group\s+)?$)"
-)
+_UNNAMED_OF_END = re.compile(rf"(?i:(?:^|\s){_UNNAMED_FIRM_OF})")
 _QUANTITY = re.compile(r"\d[\d\s.,]*$")
 # A nationality word followed by a capitalised word that is not another nationality word
 # starts a name ("British Airways") rather than describing one ("US firm X", "South Korean").
