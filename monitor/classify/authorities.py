@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from monitor.classify.authority_descriptors import generic_descriptors, place_descriptors
 from monitor.classify.gazetteer import Acronym, Authority, Gazetteer, gazetteer
 from monitor.classify.textfold import fold, fold_lower
 
@@ -38,7 +39,7 @@ class AuthorityMatch:
 
     authority: Authority
     span: tuple[int, int]
-    kind: str  # "name", "acronym", "descriptor", "state_ag" or "context"
+    kind: str  # "name", "acronym", "descriptor", "state_ag", "context" or "generic"
 
     @property
     def name(self) -> str:
@@ -203,7 +204,7 @@ def _generic_use(match: AuthorityMatch, text: str, low: str, gz: Gazetteer) -> A
 
 
 def _non_overlapping(cands: list[AuthorityMatch]) -> list[AuthorityMatch]:
-    rank = {"name": 0, "acronym": 1, "state_ag": 2, "descriptor": 3, "context": 4}
+    rank = {"name": 0, "acronym": 1, "state_ag": 2, "descriptor": 3, "context": 4, "generic": 5}
     chosen: list[AuthorityMatch] = []
     for c in sorted(cands, key=lambda c: (c.span[0] - c.span[1], rank[c.kind], c.span[0])):
         if all(c.span[1] <= o.span[0] or c.span[0] >= o.span[1] for o in chosen):
@@ -242,6 +243,11 @@ def find_authorities(text: str) -> list[AuthorityMatch]:
         _relocate(_generic_use(m, text, low, gz), low, gz)
         for m in _non_overlapping(list(_all_matches(text, low, gz)))
     ]
+    if not found:  # "The DPA fined a bank": an authority the text leaves unnamed
+        return [
+            AuthorityMatch(authority=a, span=span, kind=kind)
+            for a, span, kind in generic_descriptors(text)
+        ]
     return _resolve_vague(low, found, gz)
 
 
@@ -257,6 +263,8 @@ def _all_matches(text: str, low: str, gz: Gazetteer) -> Iterator[AuthorityMatch]
     yield from _exact_matches(text, low, gz)
     yield from _descriptor_matches(low, gz)
     yield from _special_matches(text, low, gz)
+    for auth, span, kind in place_descriptors(text, low):
+        yield AuthorityMatch(authority=auth, span=span, kind=kind)
 
 
 def is_place(name: str) -> bool:

@@ -55,6 +55,7 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\b(?:paie|paye|paiera|versera|verse)\b",
         r"\b(?:accepted|binding|offered)\s+commitments\b|\bcommitments\s+(?:legally\s+)?binding\b",
         r"\bengagements\s+(?:rendus\s+)?(?:obligatoires|contraignants)\b",
+        r"\b(?:valide|accepte|approuve)\w*\s+(?:les|des)\s+engagements\b",
         r"\bclore\s+(?:les|des)\s+poursuites\b|\bsolder\s+(?:les|deux|la)\s+(?:poursuites|procedures?)\b",
         r"\bmettre\s+fin\s+aux\s+poursuites\b|\bva\s+(?:payer|verser)\b",
     ),
@@ -64,7 +65,8 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\bprohibit(?:s|ed|ion|ing)?\b",
         r"\bsuspend(?:s|ed|ing)?\b",
         r"\bsuspension\b",
-        r"\binterdi(?:t|te|ts|tes|ction|re|sent)\b",
+        r"\binterdi(?:t|te|ts|tes|ction|re|sent|sant)\b",
+        r"\b(?:blacklist\w*|liste\s+noire|entity\s+list)\b",
         r"\bsuspen(?:d|du|due|dus|dre|sion)\b",
         r"\bbanni(?:e|s|t)?\b",
         r"\bbars?\b(?=\s+\S+(?:\s+\S+)?\s+from\b|\s+approval)",
@@ -98,6 +100,7 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\benjoin\w*",
         r"\binjonctions?\b",
         r"\bordonn(?:e|ee|ees|es|ent|er|ant)\b",
+        r"\bcontraint(?:e|s|es)?\s+de\s+(?:supprimer|retirer|fermer|cesser|effacer|rembourser)\b",
     ),
     "other": (
         r"\breprimand\w*",
@@ -106,6 +109,7 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\bblame\b",
         r"\bcensured?\b",
         r"\bformal\s+warning\b|\bofficial\s+warning\b",
+        r"\b(?:issu|impos)\w*\s+an?\s+(?:formal\s+)?warning\s+(?:to|on|against)\b",
     ),
 }
 # The order in which one action wins over another found in the same lead.
@@ -144,7 +148,8 @@ class Cue:
 
 
 def _is_adjective_fine(low: str, m: re.Match[str]) -> bool:
-    return m.group(0).startswith("fine") and bool(_ADJECTIVE_FINE.search(low[: m.start()]))
+    # "the weather is fine", but "the bank was fined": only the bare word can be an adjective
+    return m.group(0) == "fine" and bool(_ADJECTIVE_FINE.search(low[: m.start()]))
 
 
 def find_cues(text: str) -> list[Cue]:
@@ -180,3 +185,23 @@ def pick_action(cues: list[Cue]) -> Action | None:
         if action in real:
             return action
     return None
+
+
+# A sanction told in the passive voice leaves its authority implicit but certain: "the bank
+# was fined", "Deliveroo condamnée à une amende", "EDF se voit infliger une sanction".
+_PASSIVE_PATTERNS = (
+    r"\b(?:was|were|been|being|is|are|gets?|got)\s+(?:\w+\s+)?(?:fined|penali[sz]ed|sanctioned"
+    r"|ordered|banned|reprimanded|imposed|issued|levied|censured|suspended)\b",
+    r"\b(?:a|ont|avait|avaient|sont|est|ete)\s+(?:ete\s+)?(?:condamne|sanctionne|inflige"
+    r"|mis\w*\s+en\s+demeure|prononce)\w*",
+    r"\bcondamne\w*\s+a\s",
+    r"\bsanctionne\w*\s+(?:de|d'|pour|par)\b",
+    r"\becope\w*",
+    r"\bse\s+voit\s+infliger\b",
+)
+_PASSIVE = re.compile(r"(?<!\w)(?=[a-z])(?:" + "|".join(_PASSIVE_PATTERNS) + ")")
+
+
+def passive_sanction(text: str) -> bool:
+    """Tell whether `text` tells a sanction in the passive voice (its authority implicit)."""
+    return isinstance(text, str) and _PASSIVE.search(fold_lower(text)) is not None

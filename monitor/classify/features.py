@@ -25,7 +25,7 @@ from monitor.classify.cues import find_cues
 from monitor.classify.textfold import fold_lower
 from monitor.models import ACTIONS
 
-CUES_VERSION = "cues-10"  # bump on any change below: shipped heads must be retrained
+CUES_VERSION = "cues-11"  # bump on any change below: shipped heads must be retrained
 # Lead cues read the first ~2 sentences: that is where news names the actor and the
 # action, and cross-validation was the same as with 600 characters at half the cost.
 CUE_LEAD_CHARS = 300
@@ -246,6 +246,12 @@ CUE_NAMES: tuple[str, ...] = (
 FEATURE_NAMES: tuple[str, ...] = tuple(
     f"{part}_{n}" for part in ("title", "lead") for n in CUE_NAMES
 )
+
+
+def named_anywhere(matrix: np.ndarray, cue: str) -> np.ndarray:
+    """Per row of a `cue_matrix`: is `cue` (a `CUE_NAMES` entry) in the title or the lead?"""
+    cols = [FEATURE_NAMES.index(f"title_{cue}"), FEATURE_NAMES.index(f"lead_{cue}")]
+    return np.asarray(matrix[:, cols] > 0).any(axis=1)
 
 
 def cue_matrix(pairs: Sequence[tuple[str, str]]) -> np.ndarray:

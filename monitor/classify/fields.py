@@ -314,7 +314,7 @@ def extract_fields(title: str, text: str, lang: str | None, *, imposed: bool = T
     auths = find_authorities(doc.text)
     cues = _cues_by_part(doc)
     authority = _pick_authority(doc, auths, cues)
-    country = authority.country if authority else None
+    country = (authority.country or None) if authority else None  # "" = a generic "the DPA"
     money = _imposed_amount(doc, cues, country) if imposed else None
     if money is not None and _background_sum(doc, cues, money):
         money = None

@@ -113,17 +113,34 @@ def data_hash(examples: Sequence[Example]) -> str:
     return h.hexdigest()[:16]
 
 
-def train(encoder: Encoder, examples: Sequence[Example], *, seed: int = 0) -> TrainResult:
-    """Fit a head on the "train" examples and score it on the "heldout" ones."""
-    train_set = [e for e in examples if e.split != "heldout"]
+def train(
+    encoder: Encoder,
+    examples: Sequence[Example],
+    *,
+    added: Sequence[Example] = (),
+    seed: int = 0,
+) -> TrainResult:
+    """Fit a head on the "train" examples and score it on the "heldout" ones.
+
+    Args:
+        encoder: embeds the texts.
+        examples: the labelled set; its "train" split chooses the settings (C by
+            cross-validation) and the temperature.
+        added: more training examples (analysts' labels). They join the final fit
+            only: a few labels never change C or the calibration, so two labels
+            cannot swing the whole head.
+        seed: for the folds and the solver.
+    """
+    base = [e for e in examples if e.split != "heldout"]
     heldout = [e for e in examples if e.split == "heldout"]
-    if len({e.label for e in train_set}) < len(LABELS):
+    if len({e.label for e in base}) < len(LABELS):
         raise ModelError(f"training data must hold every label {LABELS}")
+    train_set = base + [e for e in added if e.split != "heldout"]
     x = inputs(*embed_and_cue(encoder, train_set))
     y = np.array([LABELS.index(e.label) for e in train_set])
-    c, cv_f1, oof_logits = choose_c(x, y, seed=seed)
+    c, cv_f1, oof_logits = choose_c(x[: len(base)], y[: len(base)], seed=seed)
     model = _logreg(c, seed).fit(x, y)
-    temperature = fit_temperature(oof_logits, y)
+    temperature = fit_temperature(oof_logits, y[: len(base)])
     meta = HeadMeta(
         encoder=encoder.name,
         encoder_version=encoder.version,
@@ -134,7 +151,13 @@ def train(encoder: Encoder, examples: Sequence[Example], *, seed: int = 0) -> Tr
         temperature=temperature,
         data_hash=data_hash(train_set),
         created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        params={"C": c, "folds": FOLDS, "seed": seed, "train_size": len(train_set)},
+        params={
+            "C": c,
+            "folds": FOLDS,
+            "seed": seed,
+            "train_size": len(train_set),
+            "added": len(train_set) - len(base),
+        },
     )
     head = Head(coef=model.coef_, intercept=model.intercept_, meta=meta)
     scores, ece = _score_heldout(head, encoder, heldout)
@@ -149,6 +172,24 @@ def train(encoder: Encoder, examples: Sequence[Example], *, seed: int = 0) -> Tr
     return TrainResult(
         head=head, train_size=len(train_set), heldout=scores, cv_macro_f1=cv_f1, ece=ece
     )
+
+
+def heldout_scores(
+    head: Head, encoder: Encoder, examples: Sequence[Example]
+) -> dict[str, Scores]:
+    """`head`'s scores per language on the "heldout" examples (how a head is compared)."""
+    return _score_heldout(head, encoder, [e for e in examples if e.split == "heldout"])[0]
+
+
+def worse_than(new: dict[str, Scores], old: dict[str, Scores], tolerance: float = 0.005) -> list[str]:
+    """Where `new` scores below `old` by more than `tolerance`: one line per measure."""
+    out = []
+    for lang in sorted(set(new) & set(old)):
+        for key in ("enforcement_f1", "macro_f1"):
+            a, b = getattr(new[lang], key), getattr(old[lang], key)
+            if a < b - tolerance:
+                out.append(f"{lang} {key.replace('_', ' ')} {a:.3f} < {b:.3f}")
+    return out
 
 
 def _score_heldout(

@@ -21,6 +21,7 @@ from monitor.errors import MonitorError
 from monitor.models import EventFields
 
 if TYPE_CHECKING:  # training needs scikit-learn; import it only when `train` runs
+    from monitor.classify.base import Encoder
     from monitor.classify.train import Example, TrainResult
 
 
@@ -54,6 +55,19 @@ if TYPE_CHECKING:  # training needs scikit-learn; import it only when `train` ru
     help="'use', or a Hugging Face model (hub id or directory) for the "
     "transformers backend. Default: [classify] settings.",
 )
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Head the new one must not score worse than on the held-out split. "
+    "Default: the head in use ([classify] head, else the shipped one).",
+)
+@click.option(
+    "--allow-worse",
+    is_flag=True,
+    default=False,
+    help="Write the new head even if it scores worse than the baseline.",
+)
 @click.pass_obj
 def command(
     cli: CliContext,
@@ -61,8 +75,15 @@ def command(
     include_labels: bool,
     data: tuple[str, ...],
     encoder_opt: str | None,
+    baseline: str | None,
+    allow_worse: bool,
 ) -> None:
-    """Train the enforcement classifier head and print held-out scores."""
+    """Train the enforcement classifier head and print held-out scores.
+
+    Analysts' labels add training examples; they never change the training
+    settings (C and calibration come from the labelled set alone). A head that
+    scores worse than the baseline on the held-out split is refused.
+    """
     from monitor.classify.train import load_examples, train
 
     settings = encoder_settings(cli.settings.classify, encoder_opt)
@@ -75,16 +96,46 @@ def command(
             f"+ {len(labelled)} analyst labels with {encoder.name} ...",
             err=True,
         )
-        result = train(encoder, examples + labelled)
+        result = train(encoder, examples, added=labelled)
+        worse = _worse_than_baseline(cli, result, encoder, examples, baseline or settings.head)
     except MonitorError as e:
         raise click.ClickException(str(e)) from e
+    _report(cli, result)
+    if worse and not allow_worse:
+        raise click.ClickException(
+            "refused: the new head scores worse than the baseline on the held-out split ("
+            + "; ".join(worse)
+            + "); nothing written. Check the analysts' labels (monitor label), or pass "
+            "--allow-worse to write it anyway."
+        )
     path = artifact_paths(out or settings.head or f"head-{encoder.name}.json")[0]
     result.head.save(path)
-    _report(cli, result)
     cli.echo(f"wrote {path} (and {path.with_suffix('.npz').name})")
     in_use = artifact_paths(settings.head or DEFAULT_HEAD)[0]
     if in_use.resolve() != path.resolve():
         cli.echo(f'use it with: [classify] head = "{path}"')
+
+
+def _worse_than_baseline(
+    cli: CliContext,
+    result: TrainResult,
+    encoder: Encoder,
+    examples: list[Example],
+    baseline: str | None,
+) -> list[str]:
+    """Measures on which the new head is worse than the baseline head (none if the
+    baseline cannot read this encoder's vectors or cue features: nothing to compare)."""
+    from monitor.classify.features import CUES_VERSION
+    from monitor.classify.head import Head
+    from monitor.classify.train import heldout_scores, worse_than
+
+    try:
+        old = Head.load(baseline)
+        old.check(encoder, cues=CUES_VERSION)
+    except MonitorError as e:
+        cli.echo(f"note: no baseline to compare with ({e})", err=True)
+        return []
+    return worse_than(result.heldout, heldout_scores(old, encoder, examples))
 
 
 def encoder_settings(settings: ClassifySettings, encoder_opt: str | None) -> ClassifySettings:

@@ -11,6 +11,7 @@ from monitor.classify.classifier import (
     LEAD_CHARS,
     Classifier,
     Doc,
+    allowed_labels,
     combine,
     decide,
     embed_text,
@@ -153,19 +154,54 @@ def test_title_and_lead() -> None:
     assert embed_text("T", "Body") == "T\nBody"
 
 
-def test_enforcement_needs_an_authority(use_encoder: UniversalSentenceEncoder) -> None:
-    # The same sanction-worded article, with and without a public authority found in it.
-    no_authority = Classifier(
-        use_encoder,
-        Head.load(),
-        extract=lambda t, x, lang, imposed=True: EventFields(target="Clearview AI", action="fine"),
+def test_labels_need_their_wording() -> None:
+    # enforcement needs a sanction stated in the title or lead; investigation, inquiry words
+    assert allowed_labels(True, True) == ("enforcement", "investigation", "other")
+    assert allowed_labels(False, True) == ("investigation", "other")
+    assert allowed_labels(False, False) == ("other",)
+    # a barred label's probability goes to "other"; the best allowed label wins
+    assert decide([0.7, 0.2, 0.1], LABELS, 0.5, ("investigation", "other")) == (
+        "other",
+        pytest.approx(0.8),
     )
-    [v] = no_authority.classify([ICO_EN])
+    assert decide([0.5, 0.4, 0.1], LABELS, 0.3, ("investigation", "other")) == (
+        "investigation",
+        0.4,
+    )
+
+
+def test_a_sanction_with_no_authority_named(classifier: Classifier) -> None:
+    # Tracker style: the authority is implicit, the sanction stated.
+    doc = Doc(
+        title="",
+        text="An administrative fine of EUR 12,000 was imposed on a hospital because patient "
+        "files had been left readable by every member of staff.",
+        lang="en",
+    )
+    [v] = classifier.classify([doc])
+    assert v.label == "enforcement" and v.fields.authority is None
+    assert (v.fields.amount, v.fields.currency, v.fields.action) == (12000, "EUR", "fine")
+
+
+def test_no_stated_sanction_is_never_enforcement(use_encoder: UniversalSentenceEncoder) -> None:
+    # The head is sure (the founding story's own vector), but the words state no sanction.
+    class Sure:
+        meta = Head.load().meta
+        labels = LABELS
+        version = "sure"
+
+        def check(self, encoder: object, *, cues: str) -> None:
+            return None
+
+        def probabilities(self, vectors: np.ndarray, cues: object) -> np.ndarray:
+            return np.tile([0.9, 0.05, 0.05], (len(vectors), 1))
+
+    clf = Classifier(use_encoder, Sure())  # type: ignore[arg-type]
+    calm = Doc(title="Regulator publishes its annual report", text="The report is out.")
+    [v, ico] = clf.classify([calm, ICO_EN])
     assert (v.label, v.fields) == ("other", EventFields())
-    assert 0.0 <= v.score < 0.5  # 1 - P(enforcement), and the head was sure it was one
-    [real] = Classifier(use_encoder, Head.load()).classify([ICO_EN])
-    assert real.label == "enforcement" and real.fields.authority == "ICO"
-    assert abs(real.score + v.score - 1.0) < 1e-3
+    assert v.score == pytest.approx(1.0)  # no inquiry words either: all of it is "other"
+    assert ico.label == "enforcement" and ico.fields.authority == "ICO"
 
 
 def test_an_investigation_reports_no_amount(classifier: Classifier) -> None:

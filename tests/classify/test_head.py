@@ -20,6 +20,7 @@ from monitor.classify.train import (
     expected_calibration_error,
     score,
     train,
+    worse_than,
 )
 from monitor.errors import ModelError
 from monitor.models import LABELS
@@ -235,3 +236,38 @@ def test_scores_and_calibration_error() -> None:
     assert expected_calibration_error(sure, y) == 0.0
     overconfident = np.eye(3)[[0, 1, 2, 1]]  # 100% sure, 75% right
     assert expected_calibration_error(overconfident, y) == pytest.approx(0.25)
+
+
+def test_added_labels_never_change_the_training_settings(
+    trained: tuple[KeywordEncoder, Head],
+) -> None:
+    _, head = trained
+    # Two analyst labels that contradict the set: they join the fit, not the choice of C
+    # or the calibration, and the held-out scores are those of a normal head.
+    wrong = [
+        Example(
+            id=f"label-{i}",
+            lang="en",
+            split="train",
+            title=f"Regulator fines {c} £3m over data breach",
+            text=f"The watchdog said {c} must pay.",
+            label="other",
+        )
+        for i, c in enumerate(COMPANIES[:2])
+    ]
+    again = train(KeywordEncoder(), _examples("train") + _examples("heldout", offset=5), added=wrong)
+    assert again.head.meta.params["C"] == head.meta.params["C"]
+    assert again.head.meta.temperature == head.meta.temperature
+    assert again.head.meta.params["added"] == 2
+    assert again.head.version != head.version  # but they were trained on
+
+
+def test_a_worse_head_is_named_measure_by_measure() -> None:
+    good = {"en": score(["enforcement", "other"], ["enforcement", "other"])}
+    bad = {"en": score(["other", "other"], ["enforcement", "other"])}
+    assert worse_than(good, bad) == []
+    assert worse_than(bad, good) == [
+        "en enforcement f1 0.000 < 1.000",
+        "en macro f1 0.556 < 1.000",
+    ]
+    assert worse_than(good, good) == []

@@ -158,7 +158,11 @@ def _label_one_article(db: Path) -> None:
 def test_train_writes_a_head_that_classify_uses(tmp_path: Path) -> None:
     data = _small_dataset(tmp_path)
     _label_one_article(tmp_path / "monitor.db")
-    result = _invoke("train", "--data", str(data), "--out", "heads/small")
+    # 60 examples make a worse head than the shipped one: written only when allowed
+    refused = _invoke("train", "--data", str(data), "--out", "heads/small")
+    assert refused.exit_code == 1 and "refused" in refused.stderr
+    assert not (tmp_path / "heads" / "small.json").exists()
+    result = _invoke("train", "--data", str(data), "--out", "heads/small", "--allow-worse")
     assert result.exit_code == 0, result.output
     assert "training on 60 labelled examples + 1 analyst labels" in result.stderr
     lines = result.stdout.splitlines()
@@ -171,10 +175,36 @@ def test_train_writes_a_head_that_classify_uses(tmp_path: Path) -> None:
     assert 'head = "' in lines[-1]
 
     no_labels = _invoke(
-        "train", "--data", str(data), "--out", "heads/nolabels", "--no-include-labels"
+        "train", "--data", str(data), "--out", "heads/nolabels", "--no-include-labels", "--allow-worse"
     )
     assert "training on 60 labelled examples + 0 analyst labels" in no_labels.stderr
 
     out = _invoke("classify", "--head", "heads/small.json", stdin=_jsonl(GOOD_EN))
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["id"] == "a1"
+
+
+def test_train_refuses_a_head_worse_than_the_baseline(tmp_path: Path) -> None:
+    data = _small_dataset(tmp_path)
+    first = _invoke(
+        "train", "--data", str(data), "--out", "heads/good", "--no-include-labels", "--allow-worse"
+    )
+    assert first.exit_code == 0, first.output
+    # The same held-out split, with the training labels rotated: a worse head.
+    rows = [json.loads(line) for line in data.read_text("utf-8").splitlines()]
+    rotate = {"enforcement": "other", "other": "investigation", "investigation": "enforcement"}
+    for r in rows:
+        if r["split"] == "train":
+            r["label"] = rotate[r["label"]]
+            r["action"] = "fine" if r["label"] == "enforcement" else None
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(_jsonl(*rows), encoding="utf-8")
+    args = ("train", "--data", str(bad), "--out", "heads/bad", "--baseline", "heads/good.json")
+    refused = _invoke(*args, "--no-include-labels")
+    assert refused.exit_code == 1
+    assert "refused: the new head scores worse than the baseline" in refused.stderr
+    assert "all macro f1" in refused.stderr and "--allow-worse" in refused.stderr
+    assert not (tmp_path / "heads" / "bad.json").exists()
+    forced = _invoke(*args, "--no-include-labels", "--allow-worse")
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / "heads" / "bad.json").exists()
