@@ -161,11 +161,24 @@ def cms_named(target: str | None) -> bool:
     ) or ("." in target)
 
 
+# The amount is checked where the summary states a sum in euros and in no other currency
+# (the tracker converts PLN, HUF... to EUR; the product reports the currency imposed).
+_EUR = re.compile(r"€|\beur\b|\beuros?\b", re.IGNORECASE)
+_OTHER_CURRENCY = re.compile(
+    r"\b(?:pln|huf|ron|bgn|sek|nok|dkk|czk|hrk|gbp|usd|chf|isk|lei|zloty|kr|kn)\b|£|\$", re.IGNORECASE
+)
+_A_SUM = re.compile(r"\d[\d.,\s]*\d|\d")
+
+
+def _states_eur(text: str) -> bool:
+    return bool(_EUR.search(text)) and not _OTHER_CURRENCY.search(text) and bool(_A_SUM.search(text))
+
+
 def cms_table(rows: list[Row]) -> None:
     states = [r for r in rows if _STATES_SANCTION.search(fold_lower(r.raw.get("text") or ""))]
     flagged = [r for r in rows if r.pred == "enforcement"]
     auth = sum(cms_authority_ok(r.raw, r.verdict.fields.authority) for r in flagged)
-    eur = [r for r in flagged if r.raw.get("amount_eur")]
+    eur = [r for r in flagged if r.raw.get("amount_eur") and _states_eur(r.raw.get("text") or "")]
     amount = sum(
         r.verdict.fields.currency == "EUR"
         and r.verdict.fields.amount is not None
@@ -180,7 +193,7 @@ def cms_table(rows: list[Row]) -> None:
         f"\nCMS tracker: recall {pct(len(flagged), len(rows))}; on summaries that state the "
         f"sanction {pct(sum(r.pred == 'enforcement' for r in states), len(states))}\n"
         f"  fields on flagged rows: authority {pct(auth, len(flagged))}, "
-        f"amount (EUR rows) {pct(amount, len(eur))}, target (named) {pct(target, len(named))}"
+        f"amount (rows stating a EUR sum) {pct(amount, len(eur))}, target (named) {pct(target, len(named))}"
     )
 
 

@@ -16,6 +16,30 @@ Action = Literal["fine", "order", "ban", "formal_notice", "settlement", "other"]
 
 LABELS: tuple[Label, ...] = ("enforcement", "investigation", "other")
 ACTIONS: tuple[Action, ...] = ("fine", "order", "ban", "formal_notice", "settlement", "other")
+# Every measure an authority imposed besides the main `action`: the actions themselves
+# (a reprimand is an "other" action) and the kinds of order the text spells out.
+Measure = Literal[
+    "fine",
+    "order",
+    "ban",
+    "formal_notice",
+    "settlement",
+    "reprimand",
+    "delete_data",
+    "stop_processing",
+    "comply",
+]
+MEASURES: tuple[Measure, ...] = (
+    "fine",
+    "settlement",
+    "ban",
+    "formal_notice",
+    "delete_data",
+    "stop_processing",
+    "comply",
+    "order",
+    "reprimand",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,7 +119,10 @@ class EventFields:
 
     `amount` is in units (7500000, not 7.5) of `currency` (ISO 4217), in the
     currency the authority imposed, never a conversion. `country` is ISO
-    3166-1 alpha-2 of the authority, or "EU" for EU institutions.
+    3166-1 alpha-2 of the authority, or "EU" for EU institutions. `action` is
+    the main measure; `measures` lists the others ("fine" + an order to delete
+    data and to stop collecting it: action "fine", measures ("delete_data",
+    "stop_processing")).
     """
 
     authority: str | None = None
@@ -106,6 +133,7 @@ class EventFields:
     country: str | None = None
     law: str | None = None
     event_date: str | None = None  # YYYY-MM-DD when the text states it
+    measures: tuple[Measure, ...] = ()  # the other measures imposed, in `MEASURES` order
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -125,7 +125,7 @@ def combine(label: Label, fields: EventFields) -> EventFields:
     if label == "other":
         return EventFields()
     if label == "investigation":  # nothing imposed yet: an amount is a past or possible fine
-        return dataclasses.replace(fields, action=None, amount=None, currency=None)
+        return dataclasses.replace(fields, action=None, amount=None, currency=None, measures=())
     return fields if fields.action else dataclasses.replace(fields, action="other")
 
 
@@ -230,7 +230,9 @@ class Classifier:
         else:
             assert self.head is not None
             probs = self.head.probabilities(vectors, cues if self.head.meta.n_cues else None)
-        sanction, inquiry = named_anywhere(cues, "sanction"), named_anywhere(cues, "inquiry")
+        # a sanction word with an action ("fined") or without one ("inflige", "condamné")
+        sanction = named_anywhere(cues, "sanction") | named_anywhere(cues, "sanctioned")
+        inquiry = named_anywhere(cues, "inquiry")
         return [
             self._verdict(doc, pair, row, allowed_labels(bool(s), bool(i)))
             for doc, pair, row, s, i in zip(docs, pairs, probs, sanction, inquiry, strict=True)

@@ -52,7 +52,10 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
         r"\bto\s+pay\b",
         r"\bpays\s+(?=[£$€¥₹\d]|[a-z]{1,3}\$|(?:eur|gbp|usd|chf|sek|nok|dkk)\b|record|out\b)"
         r"|\bwill\s+pay\b",
-        r"\b(?:paie|paye|paiera|versera|verse)\b",
+        # "Epic Games paiera 520 millions", not "l'Afrique paie le prix de la guerre"
+        r"\b(?:paie|paye|paiera|payera|versera|verse)\s+(?=(?:plus\s+de\s+|pres\s+de\s+|quelque\s+"
+        r"|environ\s+)?[\d£$€]|une\s+(?:amende|penalite|transaction|sanction)|(?:\S+\s+){0,6}?pour"
+        r"\s+(?:solder|clore|mettre\s+fin|eviter))",
         r"\b(?:accepted|binding|offered)\s+commitments\b|\bcommitments\s+(?:legally\s+)?binding\b",
         r"\bengagements\s+(?:rendus\s+)?(?:obligatoires|contraignants)\b",
         r"\b(?:valide|accepte|approuve)\w*\s+(?:les|des)\s+engagements\b",
@@ -105,7 +108,9 @@ _PATTERNS: dict[Action, tuple[str, ...]] = {
     "other": (
         r"\breprimand\w*",
         r"\brappel\s+a\s+l'ordre\b",
-        r"\bavertissement\b",
+        # "un avertissement à la société X", not "un avertissement au tsunami"
+        r"\bavertissements?\s+(?:a|a\s+l'encontre|contre|public|solennel)\b(?!\s+(?:au\s+)?tsunami)"
+        r"|\bprononc\w*\s+(?:un\s+)?avertissement\b",
         r"\bblame\b",
         r"\bcensured?\b",
         r"\bformal\s+warning\b|\bofficial\s+warning\b",
@@ -194,7 +199,7 @@ _PASSIVE_PATTERNS = (
     r"|ordered|banned|reprimanded|imposed|issued|levied|censured|suspended)\b",
     r"\b(?:a|ont|avait|avaient|sont|est|ete)\s+(?:ete\s+)?(?:condamne|sanctionne|inflige"
     r"|mis\w*\s+en\s+demeure|prononce)\w*",
-    r"\bcondamne\w*\s+a\s",
+    r"\bcondamne\w*\s+(?:a|pour|en)\s",
     r"\bsanctionne\w*\s+(?:de|d'|pour|par)\b",
     r"\becope\w*",
     r"\bse\s+voit\s+infliger\b",

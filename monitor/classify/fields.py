@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from monitor.classify.authorities import AuthorityMatch, find_authorities, same_authority
 from monitor.classify.cues import Cue, find_cues, pick_action
 from monitor.classify.facts import find_date, find_law
+from monitor.classify.measures import find_measures
 from monitor.classify.money import Money, find_amounts
 from monitor.classify.sanction_amount import bare_amount, pick_amount
 from monitor.classify.targets import (
@@ -25,6 +26,7 @@ from monitor.classify.targets import (
     described_target,
     same_target,
     subject_target,
+    with_partners,
     target_in_sentence,
 )
 from monitor.classify.textfold import fold_lower
@@ -290,7 +292,13 @@ def _target_from(doc: _Doc, i: int, auths: list[AuthorityMatch], finder) -> tupl
         return any(x.span[0] < s + b and s + a < x.span[1] for x in auths)
 
     hit = finder(doc.text[s:e], excluded)
+    if hit and _LISTED_AFTER.search(doc.text[s : s + hit[0]]):
+        # "douze sites, dont Cinestream et Filmotop": every name listed is a target
+        hit = with_partners(doc.text[s:e], hit, excluded)
     return (s + hit[0], hit[1]) if hit else None
+
+
+_LISTED_AFTER = re.compile(r"(?:\bdont|\bincluding|\bnotamment|\bsuch\s+as)\s+$")
 
 
 def extract_fields(title: str, text: str, lang: str | None, *, imposed: bool = True) -> EventFields:
@@ -319,10 +327,13 @@ def extract_fields(title: str, text: str, lang: str | None, *, imposed: bool = T
     if money is not None and _background_sum(doc, cues, money):
         money = None
     lead_end = doc.sentences[min(_LEAD, len(doc.sentences) - 1)][1]
+    action = _pick_action(doc, cues, money) if imposed else None
+    lead_cues = [c for c in cues if c.span[1] <= lead_end]
     return EventFields(
         authority=authority.name if authority else None,
         target=_pick_target(doc, _not_targets(auths, authority), cues),
-        action=_pick_action(doc, cues, money) if imposed else None,
+        action=action,
+        measures=find_measures(doc.text[:lead_end], lead_cues, action),
         amount=money.value if money else None,
         currency=money.currency if money else None,
         country=country,

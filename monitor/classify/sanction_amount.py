@@ -29,7 +29,7 @@ _NOT_SANCTION_BEFORE = re.compile(
     r"|swindled|defrauded|scammed|extracted|obtained|generated|earned|losses|lost|damages?"
     r"|prejudice|detourne\w*|escroqu\w*|requis|requested|sought|reclam\w*|reduced\s+from"
     r"|down\s+from|cut\s+from|ramenee?\s+de|reduite?\s+de|au\s+lieu\s+de|instead\s+of"
-    r"|initially|initialement|conditional|threat(?:ened)?\s+of|under\s+threat|sous\s+peine"
+    r"|initial|initially|initialement|original|originally|conditional|threat(?:ened)?\s+of|under\s+threat|sous\s+peine"
     r"|recover\w*|recuperer|recouvrer)\b[^.;]{0,25}$"
 )
 _NOT_SANCTION_AFTER = re.compile(
@@ -70,12 +70,24 @@ def _sentence_of(sentences: Spans, pos: int) -> int:
     return len(sentences)
 
 
+# "The fine of EUR 60,000 was reduced to EUR 48,000": the sum that stands is the last one.
+_REDUCED_TO = re.compile(
+    r"\b(?:reduced|lowered|cut|decreased|revised|ramenee?s?|reduite?s?|abaissee?s?|revue?s?"
+    r"\s+a\s+la\s+baisse)\s+(?:it\s+|down\s+)?(?:to|a)\s+(?:ca\.\s+|approx\.\s+)?[^\s\d]{0,3}$"
+)
+_LATER_REDUCED = re.compile(r"^[^.;]{0,30}\b(?:was|were|has\s+been|a\s+ete|est)\s+(?:later\s+)?(?:reduced|reduite?|ramenee?)\b")
+
+
 def _score(
     low: str, sentences: Spans, span: tuple[int, int], cues: list[Cue]
 ) -> tuple[int, int, int] | None:
     """Rank a candidate amount; lower is better. None when it is not a sanction."""
     before = low[max(0, span[0] - 45) : span[0]]
     after = low[span[1] : span[1] + 40]
+    if _REDUCED_TO.search(before):
+        return (0, 0, 0)
+    if _LATER_REDUCED.match(after):
+        return None
     if _NOT_SANCTION_BEFORE.search(before) or _NOT_SANCTION_AFTER.match(after):
         return None
     strong = bool(_SANCTION_BEFORE.search(before) or _SANCTION_AFTER.match(after))

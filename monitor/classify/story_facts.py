@@ -19,7 +19,7 @@ from enum import IntEnum
 from functools import lru_cache
 
 from monitor.classify.dedup import fold
-from monitor.models import EventFields, Label
+from monitor.models import MEASURES, EventFields, Label
 
 _STOP = frozenset(
     (
@@ -326,4 +326,13 @@ def merge_fields(members: Sequence[EventFields], policy: FactPolicy = FactPolicy
     actions = [m.action for m in members if _action_known(m.action)]
     out["action"] = _vote(actions, str) or _vote([m.action for m in members], str)
     out["amount"], out["currency"] = _vote_amount(members, policy.amount_rel_tol)
+    out["measures"] = _all_measures(members, out["action"])
     return EventFields(**out)  # type: ignore[arg-type]
+
+
+def _all_measures(members: Sequence[EventFields], action: object) -> tuple[str, ...]:
+    """Every measure some member reports (one outlet may tell the order, another not),
+    in `MEASURES` order, less the story's main action."""
+    main = "reprimand" if action == "other" else action
+    seen = {m for f in members for m in f.measures if m != main}
+    return tuple(m for m in MEASURES if m in seen)

@@ -205,12 +205,28 @@ _NOT_AN_ORGANISATION = re.compile(
 _NAME_JOINERS = frozenset(("de", "des", "du", "of"))
 
 
+# French names that open with a common noun, capitalised ("Banque Lémanique", "Caisse des
+# Dépôts", "Société Générale"): the noun is part of the name, not a descriptor to drop.
+_NAME_HEADS = _words("banque caisse compagnie société crédit mutuelle")
+
+
+def _keeps_head(toks: list[str]) -> bool:
+    return (
+        len(toks) > 1
+        and toks[0].lower() in _NAME_HEADS
+        and toks[0][:1].isupper()
+        and (toks[1][:1].isupper() or toks[1].lower() in _NAME_JOINERS)
+    )
+
+
 def _clean(name: str) -> str | None:
-    """Trim a raw name: stop words, leading articles, possessive, trailing dots."""
+    """Trim a raw name: stop words, leading articles, possessive, trailing dots, a
+    currency code after it ("Spotify SEK 58 million")."""
     toks = name.split()
     for i, tok in enumerate(toks):
         joins = tok.lower() in _NAME_JOINERS and i + 1 < len(toks) and toks[i + 1][:1].isupper()
-        if i > 0 and not joins and tok.lower().strip(".,") in _STOP:
+        currency = tok.isupper() and tok in _CURRENCY_CODES
+        if i > 0 and (currency or (not joins and tok.lower().strip(".,") in _STOP)):
             toks = toks[:i]
             break
     owner = re.sub(r"['’]s$", "", toks[0]) if toks else ""
@@ -224,6 +240,7 @@ def _clean(name: str) -> str | None:
     )
     while (
         not article_name
+        and not _keeps_head(toks)
         and len(toks) > 1
         and (toks[0].lower() in _LEAD_DROP or toks[0].lower() in _GENERIC)
     ):
@@ -438,7 +455,8 @@ _NAME_AND_END = re.compile(rf"(?:^|(?<=[\s(«\"“]))({NAME})\s+(?:and|et)\s+$")
 
 def _partner(raw: str) -> str | None:
     name = _clean(raw)
-    return name if name and name == raw.strip() and not is_place(name) else None
+    whole = raw.strip().rstrip(".")  # the sentence's full stop is not part of the name
+    return name if name and name.rstrip(".") == whole and not is_place(name) else None
 
 
 def _with_partner_after(sentence: str, hit: Hit, end: int, excluded: Excluded) -> Hit:
@@ -593,3 +611,8 @@ def same_target(a: str | None, b: str | None) -> bool:
         return True
     group_a, group_b = _GROUP_OF.get(na.split()[0]), _GROUP_OF.get(nb.split()[0])
     return group_a is not None and group_a == group_b
+
+
+def with_partners(sentence: str, hit: Hit, excluded: Excluded) -> Hit:
+    """`hit` (offset, name in `sentence`) joined by the names listed right after it."""
+    return _with_partner_after(sentence, hit, hit[0] + len(hit[1]), excluded)

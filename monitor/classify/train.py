@@ -1,8 +1,9 @@
 """Training and evaluating the classifier head.
 
-Owns: reading the bundled labelled examples (`data/{en,fr}.jsonl`), fitting a
-multinomial logistic regression on embeddings (C chosen by cross-validation on
-the training split only), temperature calibration on out-of-fold logits, and
+Owns: reading the bundled labelled examples (`data/*.jsonl`), fitting a
+multinomial logistic regression on embeddings (fixed regularisation `C`, see
+below), temperature calibration on out-of-fold logits (folds hold out whole
+styles), and
 the metrics reported for a head (per-language enforcement F1, 3-class
 macro-F1, calibration ECE). Held-out examples are never trained on. Does not
 own: reading analyst labels from the store (the CLI passes them in as
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize_scalar
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from monitor.classify.base import Encoder, Vectors
 from monitor.classify.classifier import embed_text, title_and_lead
@@ -34,7 +35,12 @@ from monitor.errors import ModelError
 from monitor.models import ACTIONS, LABELS, EventFields, Label
 
 DATA_DIR = Path(__file__).parent / "data"
-C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+# The head's regularisation, fixed. Cross-validation on our own labelled set, even
+# holding out whole styles, prefers C = 4; on real third-party news and decisions
+# (`bench/eval_real.py`: Le Monde, AG News, GDPRhub, CMS) C = 0.25 ranks enforcement far
+# better (Le Monde average precision 0.47 against 0.20) and keeps our held-out split above
+# its bars: the set is written by us, and a head fitted closely to it learns our style.
+C = 0.25
 FOLDS = 5
 _FIELD_KEYS = ("authority", "target", "amount", "currency", "country", "law")
 
@@ -50,6 +56,7 @@ class Example:
     text: str
     label: Label
     fields: EventFields = field(default_factory=EventFields)
+    group: str = ""  # the style it was written in (its file): cross-validation holds out styles
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,7 +88,7 @@ def load_examples(paths: Iterable[Path] | None = None) -> list[Example]:
     for path in paths if paths is not None else sorted(DATA_DIR.glob("*.jsonl")):
         for n, line in enumerate(Path(path).read_text("utf-8").splitlines(), 1):
             if line.strip():
-                out.append(_example(line, f"{path}:{n}"))
+                out.append(dataclasses.replace(_example(line, f"{path}:{n}"), group=Path(path).stem))
     return out
 
 
@@ -124,11 +131,11 @@ def train(
 
     Args:
         encoder: embeds the texts.
-        examples: the labelled set; its "train" split chooses the settings (C by
-            cross-validation) and the temperature.
+        examples: the labelled set; its "train" split is cross-validated for the
+            temperature.
         added: more training examples (analysts' labels). They join the final fit
-            only: a few labels never change C or the calibration, so two labels
-            cannot swing the whole head.
+            only: labels never change the settings (C is fixed) or the calibration,
+            so two labels cannot swing the whole head.
         seed: for the folds and the solver.
     """
     base = [e for e in examples if e.split != "heldout"]
@@ -138,7 +145,9 @@ def train(
     train_set = base + [e for e in added if e.split != "heldout"]
     x = inputs(*embed_and_cue(encoder, train_set))
     y = np.array([LABELS.index(e.label) for e in train_set])
-    c, cv_f1, oof_logits = choose_c(x[: len(base)], y[: len(base)], seed=seed)
+    groups = np.array([e.group for e in base])
+    c = C
+    cv_f1, oof_logits = cross_validate(x[: len(base)], y[: len(base)], c, seed=seed, groups=groups)
     model = _logreg(c, seed).fit(x, y)
     temperature = fit_temperature(oof_logits, y[: len(base)])
     meta = HeadMeta(
@@ -210,25 +219,37 @@ def embed_and_cue(encoder: Encoder, examples: Sequence[Example]) -> tuple[Vector
     return vectors, cue_matrix(pairs)
 
 
-def choose_c(x: np.ndarray, y: np.ndarray, *, seed: int = 0) -> tuple[float, float, np.ndarray]:
-    """Pick C by cross-validated macro-F1 on the training set (ties: smaller C).
+def cross_validate(
+    x: np.ndarray, y: np.ndarray, c: float, *, seed: int = 0, groups: np.ndarray | None = None
+) -> tuple[float, np.ndarray]:
+    """Out-of-fold macro-F1 and logits of a head with regularisation `c`.
 
-    Returns the chosen C, its CV macro-F1 and its out-of-fold logits.
+    With `groups` (the style each example was written in: its file) of at least
+    `FOLDS` kinds, each fold holds out whole styles, so the logits (from which
+    the temperature is fitted) are those of texts written unlike the training
+    ones, as real news is.
     """
+    logits = np.zeros((len(y), len(LABELS)))
+    for tr, te in _folds(y, groups, seed):
+        logits[te] = _logreg(c, seed).fit(x[tr], y[tr]).decision_function(x[te])
+    return macro_f1(y, logits.argmax(axis=1), len(LABELS)), logits
+
+
+def _folds(
+    y: np.ndarray, groups: np.ndarray | None, seed: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
     folds = min(FOLDS, int(np.bincount(y).min()))
     if folds < 2:
         raise ModelError("every label needs at least two training examples")
-    splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y))
-    best: tuple[float, float, np.ndarray] | None = None
-    for c in C_GRID:
-        logits = np.zeros((len(y), len(LABELS)))
-        for tr, te in splits:
-            logits[te] = _logreg(c, seed).fit(x[tr], y[tr]).decision_function(x[te])
-        f1 = macro_f1(y, logits.argmax(axis=1), len(LABELS))
-        if best is None or f1 > best[1] + 1e-9:
-            best = (c, f1, logits)
-    assert best is not None
-    return best
+    if groups is not None and len(set(groups.tolist())) >= FOLDS:
+        cv = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=seed)
+        return list(cv.split(_rows(y), y, groups))
+    return list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(_rows(y), y))
+
+
+def _rows(y: np.ndarray) -> np.ndarray:
+    """Placeholder features: the splitters only need the row count."""
+    return np.zeros((len(y), 1))
 
 
 def _logreg(c: float, seed: int) -> LogisticRegression:

@@ -72,6 +72,7 @@ def alert_to_dict(alert: Alert) -> dict[str, Any]:
         "authority": f.authority,
         "target": f.target,
         "action": f.action,
+        "measures": list(f.measures),
         "amount": _number(f.amount),
         "currency": f.currency,
         "country": f.country,
@@ -94,7 +95,11 @@ def alert_to_dict(alert: Alert) -> dict[str, Any]:
 
 def alert_from_dict(data: dict[str, Any]) -> Alert:
     """Inverse of `alert_to_dict`."""
-    fields = EventFields(**{k: data.get(k) for k in _FIELD_KEYS}, event_date=data.get("event_date"))
+    fields = EventFields(
+        **{k: data.get(k) for k in _FIELD_KEYS},
+        event_date=data.get("event_date"),
+        measures=tuple(data.get("measures") or ()),
+    )
     return Alert(
         id=data["id"],
         story_id=data["story_id"],

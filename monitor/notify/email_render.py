@@ -107,6 +107,7 @@ def _environment() -> Environment:
         group_name=_group_name,
         lang_tag=_lang_tag,
         action=names.action,
+        measure=names.measure,
         country=names.country,
         label=names.label,
     )

@@ -106,12 +106,14 @@ def _who(alert: Alert) -> str:
 
 
 def _action_text(alert: Alert, lang: str) -> str:
+    """ "Fine — £7,552,800 + order to delete data": the main action, then every other measure."""
     f = alert.fields
     parts = [
         names.action(f.action, lang) if f.action else "",
         format_amount(f.amount, f.currency, lang),
     ]
-    return " — ".join(p for p in parts if p)
+    main = " — ".join(p for p in parts if p)
+    return " + ".join(p for p in (main, *(names.measure(m, lang) for m in f.measures)) if p)
 
 
 def _fact_lines(alert: Alert, lang: str) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """Reader-facing names of codes, in English and French.
 
-Owns: the words shown for country codes, language codes, actions and labels
+Owns: the words shown for country codes, language codes, actions, measures and labels
 in messages. Unknown codes are shown as they are. Pure lookups.
 """
 
@@ -55,6 +55,13 @@ _ACTIONS: dict[str, tuple[str, str]] = {
     "settlement": ("settlement", "transaction"),
     "other": ("other measure", "autre mesure"),
 }
+_MEASURES: dict[str, tuple[str, str]] = {
+    **_ACTIONS,
+    "delete_data": ("order to delete data", "injonction d'effacer les données"),
+    "stop_processing": ("order to stop the processing", "injonction de cesser le traitement"),
+    "comply": ("order to comply", "injonction de mise en conformité"),
+    "reprimand": ("reprimand", "rappel à l'ordre"),
+}
 _LABELS: dict[str, tuple[str, str]] = {
     "enforcement": ("Enforcement", "Sanction"),
     "investigation": ("Investigation", "Enquête"),
@@ -79,6 +86,11 @@ def language(code: str, lang: Lang = "en") -> str:
 
 def action(code: str, lang: Lang = "en") -> str:
     return _pick(_ACTIONS, code, lang)
+
+
+def measure(code: str, lang: Lang = "en") -> str:
+    """A measure besides the main action ("order to delete data")."""
+    return _pick(_MEASURES, code, lang)
 
 
 def label(code: str, lang: Lang = "en") -> str:

@@ -7,16 +7,14 @@ it back as a `Classification`. Does not own: classifying, or analysts' labels
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from monitor.models import Classification, EventFields
+from monitor.models import Classification
+from monitor.store.fieldcols import FIELD_COLUMNS, from_columns, to_columns
 from monitor.store.outbox import stamp
-
-_FIELDS = tuple(f.name for f in dataclasses.fields(EventFields))
 
 
 class ClassificationRepo:
@@ -31,7 +29,7 @@ class ClassificationRepo:
             "article_id": article_id,
             "label": classification.label,
             "score": classification.score,
-            **{k: getattr(classification.fields, k) for k in _FIELDS},
+            **dict(zip(FIELD_COLUMNS, to_columns(classification.fields), strict=True)),
             "model": classification.model,
             "model_version": classification.model_version,
             "classified_at": stamp(now),
@@ -54,7 +52,7 @@ class ClassificationRepo:
         return Classification(
             label=row["label"],
             score=row["score"],
-            fields=EventFields(**{k: row[k] for k in _FIELDS}),
+            fields=from_columns(row),
             model=row["model"],
             model_version=row["model_version"],
         )

@@ -29,7 +29,6 @@ from monitor.store.stories import story_from_row
 KIND = "digest"
 CHANNEL = "email"
 
-_FIELDS = ("authority", "target", "action", "amount", "currency", "country", "law", "event_date")
 # julianday() reads ISO-8601 with any offset ("+00:00", "Z") or none, so rows
 # written by different stages compare as instants, not as strings.
 _ARTICLE_TIME = "julianday(coalesce(a.published, a.fetched))"

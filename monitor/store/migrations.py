@@ -258,3 +258,44 @@ def m005_articles_fetched_index(db: Database) -> None:
     # The clusterer restores the stories that received articles lately (by fetch time),
     # and the daemon looks for unanalysed recent articles: both filter on `fetched`.
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_fetched ON articles(fetched)")
+
+
+@migrations()
+def m006_measures(db: Database) -> None:
+    # Every measure imposed besides the main action ("delete_data,stop_processing").
+    db.execute("ALTER TABLE classifications ADD COLUMN measures TEXT")
+    db.execute("ALTER TABLE stories ADD COLUMN measures TEXT")
+    db.execute("DROP VIEW enforcement_events")
+    db.execute(
+        """
+        CREATE VIEW enforcement_events AS
+        SELECT
+            s.id AS story_id,
+            s.title AS title,
+            s.action AS action,
+            s.measures AS measures,
+            s.authority AS authority,
+            s.target AS target,
+            s.amount AS amount,
+            s.currency AS currency,
+            s.country AS country,
+            s.law AS law,
+            s.event_date AS event_date,
+            s.score AS score,
+            s.first_seen AS first_seen,
+            s.last_seen AS last_seen,
+            (SELECT count(DISTINCT a.source) FROM articles a WHERE a.story_id = s.id)
+                AS source_count,
+            (SELECT count(*) FROM articles a WHERE a.story_id = s.id) AS article_count,
+            (SELECT group_concat(lang, ',') FROM (
+                SELECT DISTINCT a.lang FROM articles a
+                WHERE a.story_id = s.id AND a.lang IS NOT NULL ORDER BY a.lang
+            )) AS languages,
+            (SELECT a.url FROM articles a WHERE a.id = s.representative_article_id) AS url,
+            (SELECT al.id FROM alerts al WHERE al.story_id = s.id) AS alert_id,
+            s.version AS version,
+            s.updated_at AS updated_at
+        FROM stories s
+        WHERE s.label = 'enforcement'
+        """
+    )

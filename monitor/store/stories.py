@@ -19,8 +19,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.models import AlertSource, EventFields, Label, Story
-
-_FIELDS = ("authority", "target", "action", "amount", "currency", "country", "law", "event_date")
+from monitor.store.fieldcols import FIELD_COLUMNS as _FIELDS
+from monitor.store.fieldcols import from_columns, to_columns
 _STORY_COLS = (
     "id",
     "first_seen",
@@ -76,7 +76,7 @@ def story_from_row(row: dict[str, Any]) -> Story:
         representative_article_id=row["representative_article_id"] or 0,
         label=row["label"],
         score=float(row["score"]),
-        fields=EventFields(**{k: row[k] for k in _FIELDS}),
+        fields=from_columns(row),
         source_count=row["source_count"],
         version=row["version"],
     )
@@ -106,7 +106,7 @@ class StoryRepo:
             story.representative_article_id or None,
             story.label,
             story.score,
-            *(getattr(f, k) for k in _FIELDS),
+            *to_columns(f),
             story.source_count,
             story.version,
             now.astimezone(UTC).isoformat(timespec="milliseconds"),
@@ -195,7 +195,7 @@ class StoryRepo:
                 signature=r[10],
                 label=r[11],
                 score=float(r[12]),
-                fields=EventFields(**dict(zip(_FIELDS, r[13:], strict=True))),
+                fields=from_columns(r[13:]),
             )
             for r in cur.fetchall()
         ]

@@ -29,7 +29,7 @@ def _matches(field: str, expected: object, got: object) -> bool:
     if field == "authority":
         return same_authority(str(expected), got if isinstance(got, str) else None)
     if field == "target":
-        return same_target(str(expected), got if isinstance(got, str) else None)
+        return got == expected  # as written: "Lumalens Inc", not any name containing it
     if field == "amount":
         return isinstance(got, float) and abs(got - float(expected)) <= 0.005 * float(expected)
     return got == expected

@@ -155,6 +155,7 @@ CLEARVIEW_FIELDS = EventFields(
     country="GB",
     law="UK GDPR",
     event_date="2022-05-23",
+    measures=("delete_data", "stop_processing"),  # the founding story: a fine and an order
 )
 
 

@@ -40,6 +40,7 @@ def test_json_shape_of_the_founding_example() -> None:
         "authority": "ICO",
         "target": "Clearview AI",
         "action": "fine",
+        "measures": ["delete_data", "stop_processing"],
         "amount": 7500000,
         "currency": "GBP",
         "country": "GB",
