@@ -104,7 +104,9 @@ def _vectors(clf: Classifier, docs: Sequence[Doc], cache: Path | None) -> np.nda
 
 
 def classify_rows(clf: Classifier, rows: list[dict], cache: Path | None) -> list[Row]:
-    docs = [Doc(title=r.get("title") or "", text=r.get("text") or "", lang=r.get("lang")) for r in rows]
+    docs = [
+        Doc(title=r.get("title") or "", text=r.get("text") or "", lang=r.get("lang")) for r in rows
+    ]
     verdicts = clf.classify_vectors(docs, _vectors(clf, docs, cache))
     return [Row(raw, v) for raw, v in zip(rows, verdicts, strict=True)]
 
@@ -156,22 +158,28 @@ def cms_named(target: str | None) -> bool:
     if not target or target.lower().startswith(("unknown", "private", "individual")):
         return False
     words = target.split()
-    return any(w[:1].isupper() for w in words[1:]) or any(c.isdigit() for c in target) or (
-        len(words) == 1 and not target.istitle()
-    ) or ("." in target)
+    return (
+        any(w[:1].isupper() for w in words[1:])
+        or any(c.isdigit() for c in target)
+        or (len(words) == 1 and not target.istitle())
+        or ("." in target)
+    )
 
 
 # The amount is checked where the summary states a sum in euros and in no other currency
 # (the tracker converts PLN, HUF... to EUR; the product reports the currency imposed).
 _EUR = re.compile(r"€|\beur\b|\beuros?\b", re.IGNORECASE)
 _OTHER_CURRENCY = re.compile(
-    r"\b(?:pln|huf|ron|bgn|sek|nok|dkk|czk|hrk|gbp|usd|chf|isk|lei|zloty|kr|kn)\b|£|\$", re.IGNORECASE
+    r"\b(?:pln|huf|ron|bgn|sek|nok|dkk|czk|hrk|gbp|usd|chf|isk|lei|zloty|kr|kn)\b|£|\$",
+    re.IGNORECASE,
 )
 _A_SUM = re.compile(r"\d[\d.,\s]*\d|\d")
 
 
 def _states_eur(text: str) -> bool:
-    return bool(_EUR.search(text)) and not _OTHER_CURRENCY.search(text) and bool(_A_SUM.search(text))
+    return (
+        bool(_EUR.search(text)) and not _OTHER_CURRENCY.search(text) and bool(_A_SUM.search(text))
+    )
 
 
 def cms_table(rows: list[Row]) -> None:
@@ -187,13 +195,16 @@ def cms_table(rows: list[Row]) -> None:
     )
     named = [r for r in flagged if cms_named(r.raw.get("target"))]
     target = sum(same_target(r.raw["target"], r.verdict.fields.target) for r in named)
+
     def pct(a: int, b: int) -> str:
         return f"{100 * a / b:5.1f}% ({a}/{b})" if b else "-"
+
     print(
         f"\nCMS tracker: recall {pct(len(flagged), len(rows))}; on summaries that state the "
         f"sanction {pct(sum(r.pred == 'enforcement' for r in states), len(states))}\n"
         f"  fields on flagged rows: authority {pct(auth, len(flagged))}, "
-        f"amount (rows stating a EUR sum) {pct(amount, len(eur))}, target (named) {pct(target, len(named))}"
+        f"amount (rows stating a EUR sum) {pct(amount, len(eur))}, "
+        f"target (named) {pct(target, len(named))}"
     )
 
 

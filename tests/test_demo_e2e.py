@@ -113,6 +113,8 @@ def test_founding_story_is_one_alert_with_its_three_sources(demo_run: tuple[Path
         "GBP",
         "GB",
     )
+    # a fine *and* an order to delete UK residents' data: every measure, not only the first
+    assert "delete_data" in a["measures"]
     assert a["languages"] == ["en", "fr"] and len(a["sources"]) == 3
     assert {s["outlet"] for s in a["sources"]} == {
         "Tech Policy Wire",
@@ -170,6 +172,7 @@ def test_digest_of_the_demo_day_lists_the_founding_story_once(
         assert out.returncode == 0, out.stderr
         html = html_path.read_text(encoding="utf-8")
         assert html.count("ICO → Clearview AI · Fine £7,552,800") == 1  # one story block
+        assert "Fine £7,552,800 + order to delete data" in html
         assert html.count("Languages: EN, FR · 3 sources") == 1
         assert "Le Journal du Numérique" in html and "Euro Digital News" in html
         for _ in range(2):

@@ -78,7 +78,8 @@ def _patterns() -> _Patterns:
         ),
         court_fr=re.compile(
             rf"(?<![\w])(?i:(?P<noun>{_alternation(doc['court_nouns_fr'])}))\s+"
-            r"(?P<prep>de\s+|d'|du\s+)(?P<city>[A-Z][\w'-]+(?:[ -](?:sur|en|les|la|le)?[ -]?[A-Z][\w'-]+)?)"
+            r"(?P<prep>de\s+|d'|du\s+)"
+            r"(?P<city>[A-Z][\w'-]+(?:[ -](?:sur|en|les|la|le)?[ -]?[A-Z][\w'-]+)?)"
         ),
         generic=re.compile(_generic_pattern(doc["generic_en"] + doc["generic_fr"])),
         sector_of=sectors,
@@ -87,7 +88,7 @@ def _patterns() -> _Patterns:
 
 def _place_code(word: str, gz: Gazetteer) -> str | None:
     word = re.sub(r"\s+", " ", word)
-    return gz.place_of.get(word) or gz.states.get(word) and "US" or gz.place_of.get(word[:-1])
+    return gz.place_of.get(word) or (gz.states.get(word) and "US") or gz.place_of.get(word[:-1])
 
 
 def _bound(text: str, span: tuple[int, int], code: str, sector: str, gz: Gazetteer) -> Authority:
@@ -112,7 +113,9 @@ def place_descriptors(text: str, low: str) -> Iterator[Found]:
                 yield _bound(text, m.span(), code, sector, gz), m.span(), "descriptor"
     for m in p.court_fr.finditer(fold(text)):
         name = text[m.start() : m.end()]
-        auth = Authority(name=name[0].lower() + name[1:], country="FR", sector="justice", place="FR")
+        auth = Authority(
+            name=name[0].lower() + name[1:], country="FR", sector="justice", place="FR"
+        )
         yield auth, m.span(), "descriptor"
 
 

@@ -14,11 +14,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import numpy as np
-
 from monitor.classify.base import Encoder, Vectors
-from monitor.classify.encoders import make_encoder
 from monitor.classify.cues import passive_sanction
+from monitor.classify.encoders import make_encoder
 from monitor.classify.features import CUE_LEAD_CHARS, CUES_VERSION, cue_matrix, named_anywhere
 from monitor.classify.fields import extract_fields
 from monitor.classify.head import Head

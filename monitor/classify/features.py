@@ -251,7 +251,7 @@ FEATURE_NAMES: tuple[str, ...] = tuple(
 def named_anywhere(matrix: np.ndarray, cue: str) -> np.ndarray:
     """Per row of a `cue_matrix`: is `cue` (a `CUE_NAMES` entry) in the title or the lead?"""
     cols = [FEATURE_NAMES.index(f"title_{cue}"), FEATURE_NAMES.index(f"lead_{cue}")]
-    return np.asarray(matrix[:, cols] > 0).any(axis=1)
+    return np.asarray(np.asarray(matrix[:, cols] > 0).any(axis=1), dtype=bool)
 
 
 def cue_matrix(pairs: Sequence[tuple[str, str]]) -> np.ndarray:

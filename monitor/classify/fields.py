@@ -26,8 +26,8 @@ from monitor.classify.targets import (
     described_target,
     same_target,
     subject_target,
-    with_partners,
     target_in_sentence,
+    with_partners,
 )
 from monitor.classify.textfold import fold_lower
 from monitor.models import Action, EventFields

@@ -47,9 +47,7 @@ _ORDER_WORD = re.compile(
     r"|injonction\w*|somm\w*|demeure|devra|devront|doit|doivent|oblig\w*|contraint\w*)\b"
 )
 _HEDGE = re.compile(r"\b(?:could|may|might|would|risk\w*|pourrai\w*|risqu\w*|if|si)\b")
-_KINDS = {
-    kind: re.compile(r"(?<!\w)(?:" + "|".join(ps) + ")") for kind, ps in _ORDER_KINDS.items()
-}
+_KINDS = {kind: re.compile(r"(?<!\w)(?:" + "|".join(ps) + ")") for kind, ps in _ORDER_KINDS.items()}
 # A cue's action as a measure; a reprimand or a warning is the "other" action.
 _OF_ACTION: dict[Action, Measure] = {
     "fine": "fine",

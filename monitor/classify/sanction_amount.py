@@ -75,7 +75,9 @@ _REDUCED_TO = re.compile(
     r"\b(?:reduced|lowered|cut|decreased|revised|ramenee?s?|reduite?s?|abaissee?s?|revue?s?"
     r"\s+a\s+la\s+baisse)\s+(?:it\s+|down\s+)?(?:to|a)\s+(?:ca\.\s+|approx\.\s+)?[^\s\d]{0,3}$"
 )
-_LATER_REDUCED = re.compile(r"^[^.;]{0,30}\b(?:was|were|has\s+been|a\s+ete|est)\s+(?:later\s+)?(?:reduced|reduite?|ramenee?)\b")
+_LATER_REDUCED = re.compile(
+    r"^[^.;]{0,30}\b(?:was|were|has\s+been|a\s+ete|est)\s+(?:later\s+)?(?:reduced|reduite?|ramenee?)\b"
+)
 
 
 def _score(

@@ -88,7 +88,9 @@ def load_examples(paths: Iterable[Path] | None = None) -> list[Example]:
     for path in paths if paths is not None else sorted(DATA_DIR.glob("*.jsonl")):
         for n, line in enumerate(Path(path).read_text("utf-8").splitlines(), 1):
             if line.strip():
-                out.append(dataclasses.replace(_example(line, f"{path}:{n}"), group=Path(path).stem))
+                out.append(
+                    dataclasses.replace(_example(line, f"{path}:{n}"), group=Path(path).stem)
+                )
     return out
 
 
@@ -183,14 +185,14 @@ def train(
     )
 
 
-def heldout_scores(
-    head: Head, encoder: Encoder, examples: Sequence[Example]
-) -> dict[str, Scores]:
+def heldout_scores(head: Head, encoder: Encoder, examples: Sequence[Example]) -> dict[str, Scores]:
     """`head`'s scores per language on the "heldout" examples (how a head is compared)."""
     return _score_heldout(head, encoder, [e for e in examples if e.split == "heldout"])[0]
 
 
-def worse_than(new: dict[str, Scores], old: dict[str, Scores], tolerance: float = 0.005) -> list[str]:
+def worse_than(
+    new: dict[str, Scores], old: dict[str, Scores], tolerance: float = 0.005
+) -> list[str]:
     """Where `new` scores below `old` by more than `tolerance`: one line per measure."""
     out = []
     for lang in sorted(set(new) & set(old)):

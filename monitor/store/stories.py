@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from monitor.models import AlertSource, EventFields, Label, Story
 from monitor.store.fieldcols import FIELD_COLUMNS as _FIELDS
 from monitor.store.fieldcols import from_columns, to_columns
+
 _STORY_COLS = (
     "id",
     "first_seen",

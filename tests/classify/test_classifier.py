@@ -106,15 +106,27 @@ def test_vectors_are_computed_once_and_reusable(use_encoder: UniversalSentenceEn
         clf.classify_vectors(docs, vectors[:2])
 
 
-def test_shipped_head_meets_the_bars_on_heldout(classifier: Classifier) -> None:
+@pytest.mark.parametrize(
+    ("styles", "enforcement_f1", "macro_f1"),
+    [
+        # the original EN/FR sets (en.jsonl, fr.jsonl): the bars of the classify issues
+        (("en", "fr"), 0.95, 0.90),
+        # the sets written in the real styles (rs_*.jsonl: trackers, RSS, wire, web pages,
+        # hard news negatives): harder by design, guarded against drift
+        (("rs_",), 0.8, 0.8),
+    ],
+)
+def test_shipped_head_meets_the_bars_on_heldout(
+    classifier: Classifier, styles: tuple[str, ...], enforcement_f1: float, macro_f1: float
+) -> None:
     """Guards the shipped head against drift in the cue modules it reads."""
-    heldout = [e for e in load_examples() if e.split == "heldout"]
+    heldout = [e for e in load_examples() if e.split == "heldout" and e.group.startswith(styles)]
     verdicts = classifier.classify([Doc(title=e.title, text=e.text, lang=e.lang) for e in heldout])
     scores = score_by_lang([v.label for v in verdicts], heldout)
     for lang in ("en", "fr"):
         assert scores[lang].n >= 40
-        assert scores[lang].enforcement_f1 >= 0.95, scores[lang]
-        assert scores[lang].macro_f1 >= 0.85, scores[lang]
+        assert scores[lang].enforcement_f1 >= enforcement_f1, scores[lang]
+        assert scores[lang].macro_f1 >= macro_f1, scores[lang]
 
 
 def test_from_settings_and_mismatched_head(tmp_path: object) -> None:

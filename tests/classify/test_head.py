@@ -255,7 +255,9 @@ def test_added_labels_never_change_the_training_settings(
         )
         for i, c in enumerate(COMPANIES[:2])
     ]
-    again = train(KeywordEncoder(), _examples("train") + _examples("heldout", offset=5), added=wrong)
+    again = train(
+        KeywordEncoder(), _examples("train") + _examples("heldout", offset=5), added=wrong
+    )
     assert again.head.meta.params["C"] == head.meta.params["C"]
     assert again.head.meta.temperature == head.meta.temperature
     assert again.head.meta.params["added"] == 2

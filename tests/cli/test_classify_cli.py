@@ -175,7 +175,13 @@ def test_train_writes_a_head_that_classify_uses(tmp_path: Path) -> None:
     assert 'head = "' in lines[-1]
 
     no_labels = _invoke(
-        "train", "--data", str(data), "--out", "heads/nolabels", "--no-include-labels", "--allow-worse"
+        "train",
+        "--data",
+        str(data),
+        "--out",
+        "heads/nolabels",
+        "--no-include-labels",
+        "--allow-worse",
     )
     assert "training on 60 labelled examples + 0 analyst labels" in no_labels.stderr
 

@@ -68,7 +68,8 @@ def test_demo_alerts_reach_subscribers_once_and_filtered(
     clearview_uk = [t for t in everyone if t.startswith("🚨 Enforcement · ICO → Clearview AI")]
     assert len(clearview_uk) == 1, everyone
     [message] = clearview_uk
-    assert "Action: fine — £7.55m" in message and "Country: United Kingdom" in message
+    assert "Action: fine — £7.55m + order to delete data" in message
+    assert "Country: United Kingdom" in message
     assert "Sources (3):" in message
     assert "(EN)" in message and "(FR)" in message
     # look-alike events stay separate alerts: CNIL and Garante also fined Clearview AI
