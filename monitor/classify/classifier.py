@@ -20,6 +20,7 @@ from monitor.classify.encoders import make_encoder
 from monitor.classify.features import CUE_LEAD_CHARS, CUES_VERSION, cue_matrix, named_anywhere
 from monitor.classify.fields import extract_fields
 from monitor.classify.head import Head
+from monitor.classify.persons import is_person
 from monitor.config import ClassifySettings
 from monitor.errors import ModelError
 from monitor.models import Classification, EventFields, Label
@@ -104,6 +105,24 @@ def allowed_labels(sanction_named: bool, inquiry_named: bool) -> tuple[Label, ..
     )
 
 
+def barred_label(label: Label, fields: EventFields, pair: tuple[str, str]) -> Label | None:
+    """The event label the extracted fields rule out, if any.
+
+    An investigation is an authority's inquiry into an organisation: one whose
+    party is a person ("Pierre X visé par une enquête") is `other`
+    (docs/schema.md). (For enforcement the same rule lost more real sanctions,
+    where an executive is named beside the firm, than it saved.) Enforcement
+    needs its authority named, described or implied (`implicit_authority`).
+    """
+    if label == "other":
+        return None
+    if label == "investigation" and is_person(fields.target):
+        return label
+    if label == "enforcement" and fields.authority is None and not implicit_authority(pair):
+        return label
+    return None
+
+
 def implicit_authority(pair: tuple[str, str]) -> bool:
     """Tell whether an article that names no authority still implies one.
 
@@ -115,7 +134,11 @@ def implicit_authority(pair: tuple[str, str]) -> bool:
     imposed on a bank", "Deliveroo condamnée à une amende").
     """
     title, lead = pair
-    return not title or passive_sanction(title) or passive_sanction(lead[:CUE_LEAD_CHARS])
+    return (
+        not title
+        or passive_sanction(title, headline=True)
+        or passive_sanction(lead[:CUE_LEAD_CHARS])
+    )
 
 
 def combine(label: Label, fields: EventFields) -> EventFields:
@@ -250,8 +273,9 @@ class Classifier:
             if label == "other"
             else self._extract(doc.title, doc.text, doc.lang, imposed=label == "enforcement")
         )
-        if label == "enforcement" and fields.authority is None and not implicit_authority(pair):
-            allowed = [lab for lab in allowed if lab != "enforcement"]
+        barred = barred_label(label, fields, pair)
+        if barred:
+            allowed = [lab for lab in allowed if lab != barred]
             label, score = decide(probs, self.labels, self.min_score, allowed)
             fields = (
                 EventFields()

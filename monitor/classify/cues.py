@@ -203,10 +203,26 @@ _PASSIVE_PATTERNS = (
     r"\bsanctionne\w*\s+(?:de|d'|pour|par)\b",
     r"\becope\w*",
     r"\bse\s+voit\s+infliger\b",
+    # settling a case implies who brought it: "agreed to pay $12m to settle charges"
+    r"\bto\s+settle\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:charges|investigations?|inquiries|probes?"
+    r"|allegations|accusations|case|cases|complaints?)\b",
+    r"\bpour\s+(?:solder|clore|eteindre|mettre\s+fin\s+a)\s+(?:les|des|la|l')\s*(?:\w+\s+){0,2}?"
+    r"(?:poursuites|procedures?|enquetes?|accusations)\b",
+)
+# English headlines drop the auxiliary: "CBS Fined $550,000", "Broker Censured By NASD".
+_HEADLINE_PASSIVE = re.compile(
+    r"(?<!\w)(?:fined|penali[sz]ed|sanctioned|censured|banned|barred|suspended|reprimanded"
+    r"|ordered\s+to)\b"
 )
 _PASSIVE = re.compile(r"(?<!\w)(?=[a-z])(?:" + "|".join(_PASSIVE_PATTERNS) + ")")
 
 
-def passive_sanction(text: str) -> bool:
-    """Tell whether `text` tells a sanction in the passive voice (its authority implicit)."""
-    return isinstance(text, str) and _PASSIVE.search(fold_lower(text)) is not None
+def passive_sanction(text: str, *, headline: bool = False) -> bool:
+    """Tell whether `text` tells a sanction in the passive voice (its authority implicit);
+    a `headline` may drop the auxiliary ("CBS Fined")."""
+    if not isinstance(text, str):
+        return False
+    low = fold_lower(text)
+    return _PASSIVE.search(low) is not None or (
+        headline and _HEADLINE_PASSIVE.search(low) is not None
+    )

@@ -30,6 +30,8 @@ def _matches(field: str, expected: object, got: object) -> bool:
         return same_authority(str(expected), got if isinstance(got, str) else None)
     if field == "target":
         return got == expected  # as written: "Lumalens Inc", not any name containing it
+    if field == "measures":
+        return tuple(expected) == got  # type: ignore[arg-type]
     if field == "amount":
         return isinstance(got, float) and abs(got - float(expected)) <= 0.005 * float(expected)
     return got == expected

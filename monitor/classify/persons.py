@@ -1,0 +1,42 @@
+"""Whether a target name is a person's: "Eric Zemmour", "Jean-Jacques Bourdin", "Keir Starmer".
+
+Owns: `is_person(name)`: a given name (`data/given_names.json`) followed by one to three
+capitalised surname words, none of them a company word ("Inc", "Group", "Bank"). The
+taxonomy keeps people out of enforcement and investigation: a person sentenced by a court
+or investigated by a prosecutor is `other`. Does not own: finding the target
+(`targets.py`). Pure.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+from monitor.classify.textfold import fold_lower
+
+_PARTICLES = frozenset(("de", "du", "des", "d'", "le", "la", "van", "von", "der", "da", "di", "el"))
+_NOT_SURNAMES = frozenset(
+    """inc ltd llc llp plc sa sas sarl gmbh ag nv bv spa group groupe holding holdings bank banque
+    company compagnie corp corporation co capital partners associates foundation fondation
+    media news network motors airlines energy pharma labs technologies systems services""".split()
+)
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    raw = resources.files("monitor.classify").joinpath("data/given_names.json")
+    return frozenset(fold_lower(n) for n in json.loads(raw.read_text("utf-8"))["given_names"])
+
+
+def is_person(name: str | None) -> bool:
+    """Tell whether `name` reads as a person's name (given name + surname)."""
+    if not isinstance(name, str):
+        return False
+    words = name.replace("’", "'").split()
+    if not 2 <= len(words) <= 5 or fold_lower(words[0].split("-")[0]) not in _given_names():
+        return False
+    rest = [w for w in words[1:] if fold_lower(w) not in _PARTICLES]
+    return bool(rest) and all(
+        w[:1].isupper() and fold_lower(w).strip(".,") not in _NOT_SURNAMES for w in rest
+    )
