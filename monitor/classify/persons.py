@@ -17,9 +17,7 @@ from monitor.classify.textfold import fold_lower
 
 _PARTICLES = frozenset(("de", "du", "des", "d'", "le", "la", "van", "von", "der", "da", "di", "el"))
 _NOT_SURNAMES = frozenset(
-    """inc ltd llc llp plc sa sas sarl gmbh ag nv bv spa group groupe holding holdings bank banque
-    company compagnie corp corporation co capital partners associates foundation fondation
-    media news network motors airlines energy pharma labs technologies systems services""".split()
+    ["inc", "ltd", "llc", "llp", "plc", "sa", "sas", "sarl", "gmbh", "ag", "nv", "bv", "spa", "group", "groupe", "holding", "holdings", "bank", "banque", "company", "compagnie", "corp", "corporation", "co", "capital", "partners", "associates", "foundation", "fondation", "media", "news", "network", "motors", "airlines", "energy", "pharma", "labs", "technologies", "systems", "services"]
 )
 
 
