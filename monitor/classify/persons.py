@@ -16,15 +16,12 @@ from importlib import resources
 from monitor.classify.textfold import fold_lower
 
 _PARTICLES = frozenset(("de", "du", "des", "d'", "le", "la", "van", "von", "der", "da", "di", "el"))
-_NOT_SURNAMES = frozenset(
-    ["inc", "ltd", "llc", "llp", "plc", "sa", "sas", "sarl", "gmbh", "ag", "nv", "bv", "spa", "group", "groupe", "holding", "holdings", "bank", "banque", "company", "compagnie", "corp", "corporation", "co", "capital", "partners", "associates", "foundation", "fondation", "media", "news", "network", "motors", "airlines", "energy", "pharma", "labs", "technologies", "systems", "services"]
-)
 
 
 @cache
-def _given_names() -> frozenset[str]:
+def _words(key: str) -> frozenset[str]:
     raw = resources.files("monitor.classify").joinpath("data/given_names.json")
-    return frozenset(fold_lower(n) for n in json.loads(raw.read_text("utf-8"))["given_names"])
+    return frozenset(fold_lower(n) for n in json.loads(raw.read_text("utf-8"))[key])
 
 
 def is_person(name: str | None) -> bool:
@@ -32,9 +29,9 @@ def is_person(name: str | None) -> bool:
     if not isinstance(name, str):
         return False
     words = name.replace("’", "'").split()
-    if not 2 <= len(words) <= 5 or fold_lower(words[0].split("-")[0]) not in _given_names():
+    if not 2 <= len(words) <= 5 or fold_lower(words[0].split("-")[0]) not in _words("given_names"):
         return False
     rest = [w for w in words[1:] if fold_lower(w) not in _PARTICLES]
     return bool(rest) and all(
-        w[:1].isupper() and fold_lower(w).strip(".,") not in _NOT_SURNAMES for w in rest
+        w[:1].isupper() and fold_lower(w).strip(".,") not in _words("company_words") for w in rest
     )
