@@ -36,6 +36,8 @@ class _Patterns:
     of_en: re.Pattern[str]
     court_fr: re.Pattern[str]
     generic: re.Pattern[str]
+    generic_dp: frozenset[str]
+    currency_country: dict[str, str]
     sector_of: dict[str, str]
 
 
@@ -82,6 +84,8 @@ def _patterns() -> _Patterns:
             r"(?P<city>[A-Z][\w'-]+(?:[ -](?:sur|en|les|la|le)?[ -]?[A-Z][\w'-]+)?)"
         ),
         generic=re.compile(_generic_pattern(doc["generic_en"] + doc["generic_fr"])),
+        generic_dp=frozenset(doc["generic_data_protection"]),
+        currency_country=dict(doc["currency_country"]),
         sector_of=sectors,
     )
 
@@ -119,9 +123,40 @@ def place_descriptors(text: str, low: str) -> Iterator[Found]:
         yield auth, m.span(), "descriptor"
 
 
+_PERSONAL_DATA = re.compile(
+    r"\b(?:gdpr|rgpd|personal\s+data|donnees\s+personnelles|data\s+protection)\b"
+)
+_CURRENCY = re.compile(r"(?<![A-Za-z])(?:[A-Z]{3}|lei|£)(?![A-Za-z])")
+
+
 def generic_descriptors(text: str) -> Iterator[Found]:
-    """Place-less descriptors: an authority the text leaves unnamed ("The DPA fined...")."""
-    for m in _patterns().generic.finditer(fold(text)):
+    """Place-less descriptors: an authority the text leaves unnamed ("The DPA fined...").
+
+    A data protection descriptor ("the DPA", "the supervisory authority", or "the
+    Commissioner" in a story about personal data) is the authority of the one country
+    the text points to: named ("a bank in Romania") or by its currency ("RON 9,000");
+    else its country stays unknown.
+    """
+    p, gz = _patterns(), gazetteer()
+    low = fold(text).lower()
+    homes: list[Authority | None] = []  # looked for once, on the first such descriptor
+    for m in p.generic.finditer(fold(text)):
         name = _ARTICLE.sub("", text[m.start() : m.end()])
         auth = Authority(name=name, country="", sector="general", place="")
+        key = re.sub(r"\s+", " ", fold(name).lower())
+        vague = key in ("authority", "commissioner") and not _PERSONAL_DATA.search(low)
+        if key in p.generic_dp and not vague:
+            if not homes:
+                homes.append(_home_dpa(text, low, gz, p))
+            auth = homes[0] or auth
         yield auth, m.span(), "generic"
+
+
+def _home_dpa(text: str, low: str, gz: Gazetteer, p: _Patterns) -> Authority | None:
+    codes = {code for word, code in gz.place_of.items() if len(word) > 3 and word in low}
+    codes |= {p.currency_country[c] for c in _CURRENCY.findall(text) if c in p.currency_country}
+    codes |= {p.currency_country[c.upper()] for c in re.findall(r"\blei\b", low)}
+    codes = {c.split("-")[0] for c in codes}
+    if len(codes) != 1:
+        return None
+    return gz.defaults.get((codes.pop(), "data_protection"))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from monitor.classify.base import Encoder, Vectors
-from monitor.classify.cues import passive_sanction
+from monitor.classify.cues import opinion_piece, passive_sanction
 from monitor.classify.encoders import make_encoder
 from monitor.classify.features import CUE_LEAD_CHARS, CUES_VERSION, cue_matrix, named_anywhere
 from monitor.classify.fields import extract_fields
@@ -95,8 +95,9 @@ def allowed_labels(sanction_named: bool, inquiry_named: bool) -> tuple[Label, ..
     fewer than 1 article in 100 is enforcement, an embedding that merely
     resembles one (a regulator in the news, a prefect's ban on a march) is not
     enough. An investigation needs inquiry wording ("enquête", "probe",
-    "charges", "perquisition"...). The authority may be unnamed: trackers
-    write "A fine of EUR 5,000 was imposed on a hospital".
+    "charges", "perquisition"...). An op-ed or interview (`opinion_piece`) is
+    neither: it discusses a sanction, it does not report one. The authority may
+    be unnamed: trackers write "A fine of EUR 5,000 was imposed on a hospital".
     """
     return (
         *(("enforcement",) if sanction_named else ()),
@@ -254,9 +255,12 @@ class Classifier:
         # a sanction word with an action ("fined") or without one ("inflige", "condamné")
         sanction = named_anywhere(cues, "sanction") | named_anywhere(cues, "sanctioned")
         inquiry = named_anywhere(cues, "inquiry")
+        opinion = [opinion_piece(title, lead) for title, lead in pairs]
         return [
-            self._verdict(doc, pair, row, allowed_labels(bool(s), bool(i)))
-            for doc, pair, row, s, i in zip(docs, pairs, probs, sanction, inquiry, strict=True)
+            self._verdict(doc, pair, row, allowed_labels(bool(s) and not o, bool(i) and not o))
+            for doc, pair, row, s, i, o in zip(
+                docs, pairs, probs, sanction, inquiry, opinion, strict=True
+            )
         ]
 
     def _verdict(

@@ -228,3 +228,17 @@ def test_an_investigation_reports_no_amount(classifier: Classifier) -> None:
     assert v.label == "investigation"
     assert (v.fields.action, v.fields.amount, v.fields.currency) == (None, None, None)
     assert v.fields.authority == "European Commission" and v.fields.target == "Google"
+
+
+def test_an_opinion_piece_reports_no_event(classifier: Classifier) -> None:
+    # The same sanction, told in an op-ed: it discusses the fine, it does not report it.
+    op_ed = Doc(
+        title="« Les amendes de la CNIL ne suffisent plus à protéger nos données »",
+        text="Dans une tribune au « Monde », une juriste estime que l'amende de 20 millions "
+        "d'euros infligée à Clearview AI n'a rien changé aux pratiques du secteur.",
+        lang="fr",
+    )
+    [v] = classifier.classify([op_ed])
+    assert (v.label, v.fields) == ("other", EventFields())
+    [news] = classifier.classify([ICO_FR])
+    assert news.label == "enforcement"
