@@ -25,7 +25,7 @@ from monitor.classify.cues import find_cues
 from monitor.classify.textfold import fold_lower
 from monitor.models import ACTIONS
 
-CUES_VERSION = "cues-11"  # bump on any change below: shipped heads must be retrained
+CUES_VERSION = "cues-12"  # bump on any change below: shipped heads must be retrained
 # Lead cues read the first ~2 sentences: that is where news names the actor and the
 # action, and cross-validation was the same as with 600 characters at half the cost.
 CUE_LEAD_CHARS = 300
@@ -73,9 +73,12 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         r"\bsubpoena\w*",
         r"\benquet\w*",
         r"\bcontroles?\b",
-        r"\bprocedures?\b",
+        # a procedure against someone, not "procédure de sauvegarde" (insolvency)
+        r"\bprocedures?\s+(?:de\s+sanction|d'infraction|formelle|d'enquete|contre|visant|a\s+l'encontre"
+        r"|judiciaire|penale|d'examen|accusatoire)",
         r"\bgriefs\b",
-        r"\bpoursui\w+",
+        # "poursuites", "poursuivi pour": prosecution; not "Moscou poursuit" (goes on)
+        r"\bpoursuites?\b|\bpoursuivie?s?\b",
         r"\bassign\w+\s+en\s+justice\b",
         r"\bse\s+penche\w*",
         r"\bconvoqu\w*",

@@ -18,6 +18,7 @@ from datetime import date
 from enum import IntEnum
 from functools import lru_cache
 
+from monitor.classify.authorities import lookup_authority
 from monitor.classify.dedup import fold
 from monitor.models import MEASURES, EventFields, Label
 
@@ -213,8 +214,19 @@ def _action_known(action: str | None) -> bool:
     return action is not None and action != "other"
 
 
+def _names_a_body(fields: EventFields) -> bool:
+    return bool(fields.authority) and (bool(fields.country) or _known_body(fields.authority))
+
+
+@lru_cache(maxsize=4096)
+def _known_body(name: str | None) -> bool:
+    return lookup_authority(name) is not None
+
+
 def _check_names(a: EventFields, b: EventFields, agree: set[str]) -> str | None:
-    if a.authority and b.authority:
+    # A placeless descriptor ("the DPA", "the court") says nothing about which body
+    # acted: it neither agrees nor conflicts.
+    if a.authority and b.authority and _names_a_body(a) and _names_a_body(b):
         if not same_authority(a.authority, b.authority):
             return "authority"
         agree.add("authority")
@@ -323,6 +335,10 @@ def merge_fields(members: Sequence[EventFields], policy: FactPolicy = FactPolicy
     out: dict[str, object] = {}
     for name in ("authority", "target", "country", "law", "event_date"):
         out[name] = _vote([getattr(m, name) for m in members], text_key)
+    # a body named by some members wins over a placeless "the DPA" from others
+    named = [m.authority for m in members if _names_a_body(m)]
+    if named:
+        out["authority"] = _vote(named, text_key)
     actions = [m.action for m in members if _action_known(m.action)]
     out["action"] = _vote(actions, str) or _vote([m.action for m in members], str)
     out["amount"], out["currency"] = _vote_amount(members, policy.amount_rel_tol)

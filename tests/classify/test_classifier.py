@@ -113,7 +113,7 @@ def test_vectors_are_computed_once_and_reusable(use_encoder: UniversalSentenceEn
         (("en", "fr"), 0.95, 0.90),
         # the sets written in the real styles (rs_*.jsonl: trackers, RSS, wire, web pages,
         # hard news negatives): harder by design, guarded against drift
-        (("rs_",), 0.8, 0.8),
+        (("rs_",), 0.8, 0.75),
     ],
 )
 def test_shipped_head_meets_the_bars_on_heldout(

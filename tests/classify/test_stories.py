@@ -610,3 +610,15 @@ def test_labelled_set_with_extracted_facts(labelled: dict[str, object]) -> None:
     f1, merged, _ = _score(labelled, verdicts)
     assert merged == []
     assert f1 >= 0.95
+
+
+def test_a_placeless_authority_neither_agrees_nor_conflicts() -> None:
+    from monitor.classify.story_facts import compare, merge_fields
+
+    named = EventFields(authority="CNIL", country="FR", target="Lovix", action="fine")
+    vague = EventFields(authority="DPA", target="Lovix", action="fine")  # "the DPA fined..."
+    check = compare(named, vague)
+    assert check.conflict is None and "authority" not in check.agreements
+    assert compare(named, EventFields(authority="ICO", country="GB")).conflict == "authority"
+    # the story names the body one member named, whatever the order
+    assert merge_fields([vague, vague, named]).authority == "CNIL"
