@@ -19,6 +19,7 @@ from monitor.classify.authorities import AuthorityMatch, find_authorities, same_
 from monitor.classify.cues import Cue, find_cues, pick_action
 from monitor.classify.facts import find_date, find_law
 from monitor.classify.measures import find_measures
+from monitor.classify.persons import is_person
 from monitor.classify.money import Money, find_amounts
 from monitor.classify.sanction_amount import bare_amount, pick_amount
 from monitor.classify.targets import (
@@ -80,8 +81,25 @@ def _blank_widgets(text: str) -> str:
     return _SHARE_WIDGETS.sub(lambda m: " " * len(m.group(0)), text)
 
 
+# A dateline or agency tag opening the text ("STAMFORD, Conn. (Reuters) -", "LONDON, March 3
+# (Reuters) -", "AP -", "PARIS --") or a byline line ("By Jane Smith, Technology Reporter"):
+# blanked, so that neither a city nor a reporter is read as the sanctioned firm.
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z.'/ -]{1,40}(?:,\s*[A-Z][\w.]*\.?(?:\s+\d{1,2})?)?\s*(?:\([^)\n]{1,30}\))?"
+    r"\s*(?:-{1,2}|–|—)\s+"
+    r"|By\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}(?:,[^\n]{0,60})?(?:\s*\|[^\n]{0,40})?\n)"
+)
+
+
+def _blank_dateline(text: str) -> str:
+    m = _DATELINE.match(text)
+    if m is None or find_authorities(m.group(0)):  # "CNIL – mise en demeure de...": the actor
+        return text
+    return " " * m.end() + text[m.end() :]
+
+
 def _document(title: str, text: str, lang: str | None) -> _Doc:
-    text = _blank_widgets(text)
+    text = _blank_dateline(_blank_widgets(text))
     doc = f"{title}\n\n{text}"
     sentences = [(0, len(title)), *_split(text, len(title) + 2)]
     return _Doc(text=doc, low=fold_lower(doc), sentences=tuple(sentences), lang=lang)
@@ -233,16 +251,34 @@ _RELATIVE_AFTER = re.compile(
 )
 
 
+def cased_headline(title: str, lang: str | None = None) -> bool:
+    """Tell whether a headline is ALL CAPS or (in English) Title Case: every word then looks
+    like a name. (French headlines are in sentence case: their capitals are names.)"""
+    letters = [c for c in title if c.isalpha()]
+    if len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+        return True
+    if lang == "fr":
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", title) if len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
 def _pick_target(doc: _Doc, auths: list[AuthorityMatch], cues: list[Cue]) -> str | None:
     """Sanction patterns in the headline and lead, then a described name ("la société X"),
     then the lead's subject, then sanction patterns in later sentences. A headline name
-    that only relates to the firm ("l'éditeur de Replika") gives way to a name in the lead."""
+    that only relates to the firm ("l'éditeur de Replika") gives way to a name in the lead;
+    an ALL CAPS or Title Case headline is read after the lead, not before it."""
     lead = list(range(min(len(doc.sentences), _LEAD + 1)))
+    title = doc.text[: doc.sentences[0][1]]
+    body = lead[1:]
+    cased = len(lead) > 1 and cased_headline(title, doc.lang)
+    if cased:
+        lead = [*body, 0]
     cue_sents = sorted({_sentence_of(doc, c.span[0]) for c in cues if not c.hypothetical})
     later = [i for i in cue_sents if i > _LEAD and i < len(doc.sentences)]
-    body = lead[1:]
     steps = [(target_in_sentence, lead), (described_target, lead), (subject_target, body)]
     relative: str | None = None
+    person: str | None = None  # a byline ("By Jane Smith") or an executive: kept as a last resort
     for finder, order in [*steps, (target_in_sentence, later)]:
         for i in order:
             hit = _target_from(doc, i, auths, finder)
@@ -251,8 +287,13 @@ def _pick_target(doc: _Doc, auths: list[AuthorityMatch], cues: list[Cue]) -> str
             if i == 0 and relative is None and _names_a_relative(doc, hit):
                 relative = hit[1]
                 continue
+            if i == 0 and cased and hit[1].lower() not in doc.low[len(title) :]:
+                continue  # "Regulator Raids Offices": a capitalised phrase, not a name
+            if is_person(hit[1]):
+                person = person or hit[1]
+                continue
             return _publisher(doc, hit, auths) or hit[1]
-    return relative
+    return relative or person
 
 
 def _publisher(doc: _Doc, hit: tuple[int, str], auths: list[AuthorityMatch]) -> str | None:

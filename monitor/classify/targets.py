@@ -20,9 +20,11 @@ from monitor.classify.textfold import fold, fold_lower
 _UP = "A-ZÀÂÄÁÃÇÉÈÊËÍÎÏÓÔÖÕÚÙÛÜŸÑŒÆØ"
 # A name token: capitalised ("Clearview", "AI", "3M") or camel-cased ("eBay", "iRobot").
 # Token length is bounded so that a 50 kB run of hyphenated words cannot make the regex crawl.
+# Lower-case web names count too: "bol.com", "leboncoin.fr".
 _TOK = (
     rf"(?=[\w&'’.+\-]{{0,40}}[A-Za-z{_UP}])(?![LDJ]['’][a-zà-ÿ])"
-    rf"(?:[{_UP}0-9][\w&'’.+\-]{{0,40}}|[a-z]{{1,6}}[{_UP}][\w&\-]{{0,40}})"
+    rf"(?:[{_UP}0-9][\w&'’.+\-]{{0,40}}|[a-z]{{1,6}}[{_UP}][\w&\-]{{0,40}}"
+    r"|[a-z0-9][a-z0-9\-]{1,30}\.(?:com|fr|nl|de|be|es|it|io|net|org|co\.uk|eu)\b)"
 )
 _JOIN = (
     r"(?:\s+(?:of(?:\s+the)?|de(?:\s+la|\s+l')?|du|des|del|della|di|von|van|der|den|y)\s+"
@@ -196,7 +198,7 @@ _NOT_AN_ORGANISATION = re.compile(
     r"|^\d+G$"  # "4G", "5G"
     r"|^(?:DSA|DMA|RGPD|GDPR|CCPA|PSD2|MiFID(?:\s+II)?|AML|KYC|LCB-FT|DORA|NIS2?|AI\s+Act)$"
     r"|^(?:Rs\.?|Rp|R)$"  # rupees, rupiah, rand before an amount
-    r"|^\d[\d.,]*\s*(?:k|m|bn|mn|million|billion|crore|lakh)?$",  # "37m" of "SEK 37m"
+    r"|^\d[\d.,]*\s*(?:(?-i:k|m|bn|mn|K|BN|MN)|million|billion|crore|lakh)?$",  # "37m", not "3M"
     re.IGNORECASE,
 )
 
@@ -268,8 +270,18 @@ def _located(sentence: str, start: int, name: str) -> Hit:
     return (pos if pos >= 0 else start), name
 
 
+_WEB_NAME = re.compile(
+    r"[a-z0-9][a-z0-9\-]{1,30}\.(?:com|fr|nl|de|be|es|it|io|net|org|co\.uk|eu)\b"
+)
+
+
 def _starts_name(tok: str) -> bool:
-    return tok[:1].isupper() or tok[:1].isdigit() or re.match(r"[a-z]{1,6}[A-Z]", tok) is not None
+    return (
+        tok[:1].isupper()
+        or tok[:1].isdigit()
+        or re.match(r"[a-z]{1,6}[A-Z]", tok) is not None
+        or _WEB_NAME.match(tok) is not None
+    )
 
 
 # A name that qualifies the next noun is not who was sanctioned: "ATOL licence", "Ligue 1 rights".

@@ -324,3 +324,29 @@ def test_an_investigation_reads_no_imposed_amount_or_action() -> None:
 def test_a_place_possessive_is_not_part_of_the_target() -> None:
     f = extract_fields("Germany's Velmar Chemicals fined €90m for cartel", "", "en")
     assert f.target == "Velmar Chemicals"
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        (
+            "STAMFORD, Conn. (Reuters) - Halvern Capital agreed to pay $5 million to settle "
+            "charges brought by the SEC.",
+            "Halvern Capital",
+        ),
+        ("By Jane Smith, Technology Reporter\nThe FCA fined Coinvia Ltd £2m.", "Coinvia Ltd"),
+        ("PARIS -- The CNIL fined Lovix €50,000.", "Lovix"),
+    ],
+)
+def test_datelines_and_bylines_are_not_names(text: str, target: str) -> None:
+    assert extract_fields("Regulator acts", text, "en").target == target
+
+
+def test_an_authority_opening_a_digest_line_is_kept() -> None:
+    fields = extract_fields(
+        "",
+        "CNIL – mise en demeure de la commune de Saint-Aubin de mettre ses caméras en "
+        "conformité dans un délai de trois mois.",
+        "fr",
+    )
+    assert fields.authority == "CNIL" and fields.action == "formal_notice"
