@@ -19,8 +19,8 @@ from monitor.classify.authorities import AuthorityMatch, find_authorities, same_
 from monitor.classify.cues import Cue, find_cues, pick_action
 from monitor.classify.facts import find_date, find_law
 from monitor.classify.measures import find_measures
-from monitor.classify.persons import is_person
 from monitor.classify.money import Money, find_amounts
+from monitor.classify.persons import is_person
 from monitor.classify.sanction_amount import bare_amount, pick_amount
 from monitor.classify.targets import (
     PUBLISHED_BY,
