@@ -2,7 +2,7 @@
 
 Input lines: {"id": ..., "title": "...", "text": "...", "lang": "en"} (`lang`
 optional: detected when absent). Output lines: id, label, score, action,
-authority, target, amount, currency, country, law, lang. A bad input line is
+measures, authority, target, amount, currency, country, law, lang. A bad input line is
 reported on stderr with its number and skipped; the exit code is then 1.
 """
 
@@ -140,6 +140,7 @@ def _verdict_json(v: Classification, lang: str | None) -> dict[str, Any]:
         "label": v.label,
         "score": v.score,
         "action": f.action,
+        "measures": list(f.measures),
         "authority": f.authority,
         "target": f.target,
         "amount": amount,

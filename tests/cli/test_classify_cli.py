@@ -19,6 +19,7 @@ KEYS = [
     "label",
     "score",
     "action",
+    "measures",
     "authority",
     "target",
     "amount",
@@ -67,6 +68,7 @@ def test_good_lines_give_one_verdict_each(tmp_path: Path) -> None:
     assert list(en) == KEYS
     assert en["id"] == "a1" and en["label"] == "enforcement" and en["lang"] == "en"  # detected
     assert (en["action"], en["authority"], en["country"]) == ("fine", "ICO", "GB")
+    assert en["measures"] == ["delete_data"]  # "and ordered it to delete the data"
     assert (en["amount"], en["currency"]) == (7552800, "GBP")  # an int, in units
     assert 0.5 < en["score"] <= 1
     assert fr["id"] == "a2" and fr["label"] == "investigation" and fr["action"] is None
