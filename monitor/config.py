@@ -19,6 +19,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from monitor.errors import ConfigError
+from monitor.redact import remember
 
 DEMO_SCHEME = "demo"  # demo://feeds/x.rss is served by the bundled loopback demo server
 
@@ -314,4 +315,5 @@ def _resolve_secrets(settings: Settings) -> types.MappingProxyType[str, str]:
         if not value:
             raise ConfigError(f"{key}: environment variable {env} is not set")
         found[env] = value
+    remember(found.values())  # logs, stored errors and health output never show them
     return types.MappingProxyType(found)

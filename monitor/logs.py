@@ -14,6 +14,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
 
+from monitor import redact
+
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # attributes every LogRecord has; anything else was passed with `extra=` and is kept
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
@@ -56,6 +58,7 @@ def setup_logging(
     root = logging.getLogger()
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    redact.install(handler)
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)

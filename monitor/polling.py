@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from monitor.models import FeedState
+from monitor.redact import redact
 
 _MAX_AGE = re.compile(r"(?<![\w-])max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 MAX_HINT_S = 24 * 3600  # never trust a server asking us to stay away longer than a day
@@ -75,7 +76,7 @@ def after_failure(
         last_http_status=http_status,
         error_count=count,
         first_error_at=state.first_error_at or _iso(now),
-        last_error=error[:500],
+        last_error=redact(error)[:500],
         next_poll=_iso(now + timedelta(seconds=backoff)),
     )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from monitor import redact
 from monitor.config import Settings, load_settings
 from monitor.errors import MonitorError
 from monitor.store import Store
@@ -38,6 +39,8 @@ class CliContext:
         logging.basicConfig(
             level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+        for handler in logging.getLogger().handlers:  # no secret reaches a log line
+            redact.install(handler)
 
     @property
     def settings(self) -> Settings:

@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from monitor.redact import redact
+
 HEARTBEAT_KEY = "daemon.status"
 
 
@@ -29,7 +31,7 @@ class OpsRepo:
         self._db.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [HEARTBEAT_KEY, json.dumps(status, sort_keys=True)],
+            [HEARTBEAT_KEY, redact(json.dumps(status, sort_keys=True))],
         )
 
     def heartbeat(self) -> dict[str, Any] | None:

@@ -21,6 +21,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from monitor.redact import redact
+
 
 def stamp(moment: datetime) -> str:
     """UTC ISO-8601 with milliseconds: fixed width, so strings compare like times."""
@@ -31,7 +33,7 @@ def retry_delivery(db: Database, delivery_id: int, *, error: str, at: datetime) 
     """Any delivery row (alert or digest) back to pending, with its error, due at `at`."""
     db.execute(
         "UPDATE deliveries SET status = 'pending', last_error = ?, next_attempt = ? WHERE id = ?",
-        [error, stamp(at), delivery_id],
+        [redact(error), stamp(at), delivery_id],
     )
 
 
@@ -39,7 +41,7 @@ def end_delivery(db: Database, delivery_id: int, *, status: str, error: str) -> 
     """End any delivery row for good: `dead` (failed) or `cancelled` (no longer wanted)."""
     db.execute(
         "UPDATE deliveries SET status = ?, last_error = ?, next_attempt = NULL WHERE id = ?",
-        [status, error, delivery_id],
+        [status, redact(error), delivery_id],
     )
 
 
