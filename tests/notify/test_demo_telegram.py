@@ -115,3 +115,34 @@ def test_a_story_that_gains_sources_edits_the_message_it_sent(
     edited = bot_api.message(301, first.message_id)
     assert edited.edits >= 1 and "Sources (3):" in edited.text  # ...the first one, edited
     assert "(FR)" in edited.text
+
+
+def test_the_bot_token_reaches_no_log_line_and_no_stored_error(
+    demo_tg_settings: Settings, bot_api: FakeBotAPI
+) -> None:
+    import io
+    import logging
+    import sqlite3
+
+    from monitor.logs import setup_logging
+
+    bot = BotThread(demo_tg_settings, lambda: NOW)
+    try:
+        assert bot_api.ask(201, "/start").startswith("Welcome!")
+    finally:
+        bot.stop()
+    bot_api.token = "999999:another-token"  # the server now rejects ours: 401 on every send
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    log = io.StringIO()
+    try:
+        setup_logging("text", level=logging.DEBUG, stream=log)  # as `monitor -vv run --once`
+        logging.getLogger("httpx").setLevel(logging.DEBUG)  # request URLs carry /bot<TOKEN>/
+        poll_once(demo_tg_settings)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    assert "api" in log.getvalue() and TOKEN not in log.getvalue()
+    with sqlite3.connect(demo_tg_settings.store_path()) as db:
+        errors = [r[0] for r in db.execute("SELECT last_error FROM deliveries") if r[0]]
+    assert errors and not any(TOKEN in e for e in errors)
