@@ -50,19 +50,11 @@ class AuthorityMatch:
         return self.authority.country
 
 
-def _place_counts(low: str, gz: Gazetteer) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for word, code in gz.place_of.items():
-        if len(word) > 3 and word in low:
-            counts[code] = counts.get(code, 0) + low.count(word)
-    return counts
-
-
 def _pick(cands: list[Authority], low: str, gz: Gazetteer) -> Authority:
     """Several authorities share an alias ("Datatilsynet", "CNPD"): the text's country decides."""
     if len(cands) == 1:
         return cands[0]
-    counts = _place_counts(low, gz)
+    counts = gz.place_counts(low)
     return max(
         cands, key=lambda a: (counts.get(a.place, 0) + counts.get(a.country, 0), -cands.index(a))
     )
@@ -103,7 +95,7 @@ def _descriptor(
 
 def _home(sector: str | None, low: str, gz: Gazetteer) -> str:
     """ "le gendarme de la vie privée" is the CNIL unless the story is about one other country."""
-    counts = _place_counts(low, gz)
+    counts = gz.place_counts(low)
     foreign = [(n, c) for c, n in counts.items() if c != "FR" and (c, sector) in gz.defaults]
     if foreign and max(foreign)[0] > counts.get("FR", 0):
         return max(foreign)[1]

@@ -60,10 +60,7 @@ def _patterns() -> _Patterns:
     raw = resources.files("monitor.classify").joinpath("data/authority_descriptors.json")
     doc = json.loads(raw.read_text("utf-8"))
     gz = gazetteer()
-    places = resources.files("monitor.classify").joinpath("data/authorities.json")
-    place_doc = json.loads(places.read_text("utf-8"))["places"]
-    pen = _alternation([fold(w).lower() for p in place_doc.values() for w in p["en"]])
-    pfr = _alternation([fold(w).lower() for p in place_doc.values() for w in p["fr"]])
+    pen, pfr = _alternation(gz.places_en), _alternation(gz.places_fr)
     sectors = {**doc["place_nouns_en"], **doc["place_nouns_fr"], **doc["of_nouns_en"]}
     nen, nfr = _alternation(list(doc["place_nouns_en"])), _alternation(list(doc["place_nouns_fr"]))
     states = _alternation(list(gz.states))
@@ -153,7 +150,7 @@ def generic_descriptors(text: str) -> Iterator[Found]:
 
 
 def _home_dpa(text: str, low: str, gz: Gazetteer, p: _Patterns) -> Authority | None:
-    codes = {code for word, code in gz.place_of.items() if len(word) > 3 and word in low}
+    codes = set(gz.place_counts(low))
     codes |= {p.currency_country[c] for c in _CURRENCY.findall(text) if c in p.currency_country}
     codes |= {p.currency_country[c.upper()] for c in re.findall(r"\blei\b", low)}
     codes = {c.split("-")[0] for c in codes}

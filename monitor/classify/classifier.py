@@ -281,11 +281,9 @@ class Classifier:
         if barred:
             allowed = [lab for lab in allowed if lab != barred]
             label, score = decide(probs, self.labels, self.min_score, allowed)
-            fields = (
-                EventFields()
-                if label == "other"
-                else self._extract(doc.title, doc.text, doc.lang, imposed=False)
-            )
+            if label == "enforcement":  # an investigation's fields skipped what was imposed
+                fields = self._extract(doc.title, doc.text, doc.lang, imposed=True)
+            # otherwise `combine` drops what the new label does not report
         return Classification(
             label=label,
             score=round(score, 4),

@@ -112,6 +112,14 @@ class Gazetteer:
             self._add(raw)
         self._compile(doc)
 
+    def place_counts(self, low: str) -> dict[str, int]:
+        """How often each place code's words (longer than 3 letters) occur in folded `low`."""
+        counts: dict[str, int] = {}
+        for word, code in self.place_of.items():
+            if len(word) > 3 and word in low:
+                counts[code] = counts.get(code, 0) + low.count(word)
+        return counts
+
     def _add(self, raw: dict) -> None:
         auth = Authority(
             name=raw["name"],
@@ -137,8 +145,12 @@ class Gazetteer:
 
     def _compile(self, doc: dict) -> None:
         """Regexes for names, acronyms and "<place> <sector> watchdog" descriptors."""
-        places_en = [fold_lower(w) for p in doc["places"].values() for w in p["en"]]
-        places_fr = [fold_lower(w) for p in doc["places"].values() for w in p["fr"]]
+        places_en = self.places_en = [
+            fold_lower(w) for p in doc["places"].values() for w in p["en"]
+        ]
+        places_fr = self.places_fr = [
+            fold_lower(w) for p in doc["places"].values() for w in p["fr"]
+        ]
         sec_en = [fold_lower(w) for s in doc["sectors"].values() for w in s["en"]]
         sec_fr = [fold_lower(w) for s in doc["sectors"].values() for w in s["fr"]]
         self.name_re = re.compile(rf"(?<![\w])(?:{_alternation(list(self.names))})(?![\w])")

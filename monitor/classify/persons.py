@@ -19,9 +19,15 @@ _PARTICLES = frozenset(("de", "du", "des", "d'", "le", "la", "van", "von", "der"
 
 
 @cache
+def _lists() -> dict[str, frozenset[str]]:
+    raw = json.loads(
+        resources.files("monitor.classify").joinpath("data/given_names.json").read_text("utf-8")
+    )
+    return {k: frozenset(fold_lower(n) for n in raw[k]) for k in ("given_names", "company_words")}
+
+
 def _words(key: str) -> frozenset[str]:
-    raw = resources.files("monitor.classify").joinpath("data/given_names.json")
-    return frozenset(fold_lower(n) for n in json.loads(raw.read_text("utf-8"))[key])
+    return _lists()[key]
 
 
 def is_person(name: str | None) -> bool:

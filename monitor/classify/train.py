@@ -148,9 +148,8 @@ def train(
     x = inputs(*embed_and_cue(encoder, train_set))
     y = np.array([LABELS.index(e.label) for e in train_set])
     groups = np.array([e.group for e in base])
-    c = C
-    cv_f1, oof_logits = cross_validate(x[: len(base)], y[: len(base)], c, seed=seed, groups=groups)
-    model = _logreg(c, seed).fit(x, y)
+    cv_f1, oof_logits = cross_validate(x[: len(base)], y[: len(base)], C, seed=seed, groups=groups)
+    model = _logreg(C, seed).fit(x, y)
     temperature = fit_temperature(oof_logits, y[: len(base)])
     meta = HeadMeta(
         encoder=encoder.name,
@@ -163,7 +162,7 @@ def train(
         data_hash=data_hash(train_set),
         created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         params={
-            "C": c,
+            "C": C,
             "folds": FOLDS,
             "seed": seed,
             "train_size": len(train_set),
